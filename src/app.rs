@@ -1,0 +1,345 @@
+//! The application: a compiled route table with a handler bound to every route.
+
+use std::collections::HashMap;
+use std::panic::Location;
+
+use http::{HeaderValue, Method, StatusCode, header};
+
+use crate::config::did_you_mean;
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+use crate::extract::{Kind, Schema};
+use crate::handler::{BoxedHandler, Handler, boxed};
+use crate::request::Request;
+use crate::response::{Body, Response};
+use crate::router::{MatchError, ParamType, Route, RouteTable};
+
+/// A minik application: routes from a TOML file, each bound to a named handler.
+///
+/// Built with [`App::from_file`] or [`App::from_toml`], then [`AppBuilder::handler`] for each
+/// handler and [`AppBuilder::build`], which checks the file and the handlers against each other
+/// and reports every mismatch at once.
+#[derive(Debug)]
+pub struct App {
+    table: RouteTable,
+    /// The handler of each route, by route index.
+    handlers: Vec<NamedHandler>,
+}
+
+struct NamedHandler(BoxedHandler);
+
+impl std::fmt::Debug for NamedHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handler")
+    }
+}
+
+/// An [`App`] being assembled: the routes file and the handlers registered so far.
+#[must_use = "an AppBuilder does nothing until `.build()` is called"]
+pub struct AppBuilder {
+    file: Result<(String, String), Diagnostic>,
+    registrations: Vec<Registration>,
+}
+
+struct Registration {
+    name: String,
+    handler: BoxedHandler,
+    schema: Option<Schema>,
+    caller: &'static Location<'static>,
+}
+
+impl std::fmt::Debug for AppBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.registrations.iter().map(|r| r.name.as_str()).collect();
+        f.debug_struct("AppBuilder")
+            .field("handlers", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Starts an app from a routes file. A file that cannot be read is reported by
+    /// [`AppBuilder::build`], with every other problem.
+    ///
+    /// Relative paths are resolved from the working directory; to ship the file inside the
+    /// binary, use `App::from_toml("routes.toml", include_str!("../routes.toml"))`.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> AppBuilder {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let file = std::fs::read_to_string(path)
+            .map(|text| (name.clone(), text))
+            .map_err(|e| Diagnostic::io(&name, &e));
+        AppBuilder {
+            file,
+            registrations: Vec::new(),
+        }
+    }
+
+    /// Starts an app from TOML text; `name` is the file name diagnostics report.
+    pub fn from_toml(name: &str, text: &str) -> AppBuilder {
+        AppBuilder {
+            file: Ok((name.to_owned(), text.to_owned())),
+            registrations: Vec::new(),
+        }
+    }
+
+    /// The compiled route table.
+    pub fn routes(&self) -> &RouteTable {
+        &self.table
+    }
+
+    /// Whether error details are sent in responses (`[app] debug = true`).
+    pub fn debug(&self) -> bool {
+        self.table.settings.debug
+    }
+
+    /// Routes a request to its handler and returns the handler's response, with minik's
+    /// defaults applied: 404 and 405 from the router, `[app.headers]`, no body for HEAD, and
+    /// error details only in debug mode. Never panics, whatever the handler does.
+    pub async fn call(&self, mut request: Request) -> Response {
+        let head = request.method() == Method::HEAD;
+        let found = self
+            .table
+            .at(request.method(), request.path())
+            .map(|found| {
+                let index = found.index();
+                let names = found.route().params().iter().map(|(name, _)| name.clone());
+                let values = found
+                    .into_values()
+                    .into_iter()
+                    .map(|value| value.into_owned());
+                (index, names.zip(values).collect())
+            });
+        let mut response = match found {
+            Ok((index, params)) => {
+                request.params = params;
+                (self.handlers[index].0)(request).into_response().await
+            }
+            Err(MatchError::NotFound) => Response::error(StatusCode::NOT_FOUND, "Not Found", None),
+            Err(MatchError::MethodNotAllowed { allow }) => {
+                let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
+                let mut response =
+                    Response::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", None);
+                if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+                    response.headers_mut().insert(header::ALLOW, value);
+                }
+                response
+            }
+        };
+        self.finish(&mut response, head);
+        response
+    }
+
+    fn finish(&self, response: &mut Response, head: bool) {
+        let settings = &self.table.settings;
+        // A 500's details reach the body only in debug mode; without it they are dropped here.
+        if let Some(details) = response.internal.take() {
+            if settings.debug {
+                *response =
+                    Response::error(response.status(), "Internal server error.", Some(details));
+            }
+        }
+        for name in settings.headers.keys() {
+            if !response.headers().contains_key(name) {
+                for value in settings.headers.get_all(name) {
+                    response.headers_mut().append(name, value.clone());
+                }
+            }
+        }
+        if head {
+            response.set_body(Body::Empty);
+        }
+    }
+}
+
+impl AppBuilder {
+    /// Registers `handler` under `name`, the name routes give in `handler = "..."`.
+    ///
+    /// Mistakes are reported by [`AppBuilder::build`], located at this call: a name registered
+    /// twice, a name no route uses, a `Path<T>` that disagrees with a route.
+    #[track_caller]
+    pub fn handler<M, H: Handler<M>>(mut self, name: &str, handler: H) -> Self {
+        self.registrations.push(Registration {
+            name: name.to_owned(),
+            handler: boxed(handler),
+            schema: H::path_schema(),
+            caller: Location::caller(),
+        });
+        self
+    }
+
+    /// Checks the routes file and the handlers against each other and builds the app.
+    ///
+    /// # Errors
+    ///
+    /// Every problem at once, sorted by position: everything [`RouteTable::from_file`]
+    /// reports, plus routes naming an unregistered handler, handlers registered twice or used
+    /// by no route, and handlers whose `Path<T>` disagrees with a route's parameters.
+    ///
+    /// # Examples
+    ///
+    /// The one-line test that makes CI check handler names and types (`minik check` checks
+    /// the file alone):
+    ///
+    /// ```
+    /// # fn hello() -> &'static str { "hello" }
+    /// # fn get_articles() -> &'static str { "articles" }
+    /// fn app() -> minik::AppBuilder {
+    ///     minik::App::from_file("routes.example.toml")
+    ///         .handler("hello", hello)
+    ///         # .handler("events", hello).handler("post_events", hello).handler("greetings", hello)
+    ///         .handler("get_articles", get_articles)
+    /// }
+    ///
+    /// #[test]
+    /// fn routes_and_handlers_agree() {
+    ///     app().build().unwrap(); // panics with every diagnostic, located
+    /// }
+    /// # app().build().unwrap();
+    /// ```
+    pub fn build(self) -> Result<App, Diagnostics> {
+        let (name, text) = match self.file {
+            Ok(file) => file,
+            Err(diagnostic) => return Err(Diagnostics::new(vec![diagnostic])),
+        };
+        let mut diagnostics = Vec::new();
+        let table = RouteTable::compile(&name, &text, &mut diagnostics);
+        let mut by_name: HashMap<&str, &Registration> = HashMap::new();
+        for registration in &self.registrations {
+            if let Some(first) = by_name.insert(&registration.name, registration) {
+                let message = format!("handler `{}` is registered twice", registration.name);
+                let diagnostic = Diagnostic::in_code(
+                    DiagnosticKind::DuplicateHandler,
+                    registration.caller,
+                    message,
+                )
+                .with_code_note(first.caller, "first registered here");
+                diagnostics.push(diagnostic);
+            }
+        }
+        let registered: Vec<&str> = self.registrations.iter().map(|r| r.name.as_str()).collect();
+        for (handler, route) in &table.handler_refs {
+            let Some(registration) = by_name.get(handler.value.as_str()) else {
+                let mut message = format!("no handler named `{}` is registered", handler.value);
+                match did_you_mean(&handler.value, &registered) {
+                    Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
+                    None => message.push_str(&format!(
+                        ", register it with `.handler(\"{}\", {})`",
+                        handler.value, handler.value
+                    )),
+                }
+                diagnostics.push(Diagnostic::at(
+                    DiagnosticKind::UnknownHandler,
+                    &table.source,
+                    handler.span.clone(),
+                    message,
+                ));
+                continue;
+            };
+            if let (Some(schema), Some(route)) = (&registration.schema, route) {
+                let route = table.route(*route);
+                for problem in disagreements(schema, route) {
+                    let message = format!(
+                        "handler `{}` does not fit route `{}`: {problem}",
+                        route.handler(),
+                        route.template()
+                    );
+                    let span = handler.span.clone();
+                    let diagnostic =
+                        Diagnostic::at(DiagnosticKind::ParamMismatch, &table.source, span, message)
+                            .with_code_note(registration.caller, "handler registered here");
+                    diagnostics.push(diagnostic);
+                }
+            }
+        }
+        for registration in &self.registrations {
+            if !table
+                .handler_refs
+                .iter()
+                .any(|(handler, _)| handler.value == registration.name)
+            {
+                let message = format!(
+                    "handler `{}` is registered but no route in {name} uses it",
+                    registration.name
+                );
+                diagnostics.push(Diagnostic::in_code(
+                    DiagnosticKind::UnusedHandler,
+                    registration.caller,
+                    message,
+                ));
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(Diagnostics::new(diagnostics));
+        }
+        let handlers = table
+            .routes_by_index()
+            .map(|route| NamedHandler(by_name[route.handler()].handler.clone()))
+            .collect();
+        Ok(App { table, handlers })
+    }
+}
+
+/// Whether a handler field of `kind` can take a parameter declared `ty`.
+fn fits(kind: Kind, ty: &ParamType) -> bool {
+    match kind {
+        Kind::Unknown => true,
+        Kind::Text => matches!(ty, ParamType::Str | ParamType::Path | ParamType::Regex(_)),
+        Kind::Int => *ty == ParamType::Int,
+        Kind::Float => *ty == ParamType::Float,
+        Kind::Bool => *ty == ParamType::Bool,
+        Kind::Uuid => *ty == ParamType::Uuid,
+    }
+}
+
+/// How a handler's expected parameters differ from a route's, one sentence each.
+fn disagreements(schema: &Schema, route: &Route) -> Vec<String> {
+    let params = route.params();
+    let mismatch = |name: &str, kind: Kind, ty: &ParamType| {
+        format!(
+            "its `Path` takes `{name}` as `{}` but the routes file declares `{ty}`",
+            kind.declared()
+        )
+    };
+    let mut problems = Vec::new();
+    match schema {
+        Schema::Named(fields) => {
+            for (field, kind) in fields {
+                match params.iter().find(|(name, _)| name == field) {
+                    None => problems.push(format!(
+                        "its `Path` takes `{field}`, which the route does not have"
+                    )),
+                    Some((_, ty)) if !fits(*kind, ty) => problems.push(mismatch(field, *kind, ty)),
+                    Some(_) => {}
+                }
+            }
+            for (name, _) in params {
+                if !fields.iter().any(|(field, _)| field == name) {
+                    problems.push(format!(
+                        "the route has `{name}`, which its `Path` does not take"
+                    ));
+                }
+            }
+        }
+        Schema::Positional(kinds) if kinds.len() != params.len() => problems.push(format!(
+            "its `Path` takes {} parameters but the route has {}",
+            kinds.len(),
+            params.len()
+        )),
+        Schema::Positional(kinds) => {
+            for (kind, (name, ty)) in kinds.iter().zip(params) {
+                if !fits(*kind, ty) {
+                    problems.push(mismatch(name, *kind, ty));
+                }
+            }
+        }
+        Schema::Single(kind) => match params {
+            [(name, ty)] if !fits(*kind, ty) => problems.push(mismatch(name, *kind, ty)),
+            [_] => {}
+            _ => problems.push(format!(
+                "its `Path` takes 1 parameter but the route has {}",
+                params.len()
+            )),
+        },
+    }
+    problems
+}

@@ -1,0 +1,447 @@
+//! Reading `routes.toml`: TOML text to spanned declarations, with no routing semantics.
+//!
+//! Design note: the file is parsed with `toml::de::DeTable::parse_recoverable`, which keeps a
+//! byte span for every key and value and reports every syntax error in one pass, and then walked
+//! by hand rather than through serde's `deny_unknown_fields`, because serde stops at the first
+//! unknown key while minik reports all of them, each with a "did you mean" where one is close.
+//! What the values *mean* (templates, types, methods, duplicates) is the router's business.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Source};
+
+/// A string value from the file with the span of its TOML literal (quotes included).
+#[derive(Debug, Clone)]
+pub(crate) struct Located {
+    pub(crate) value: String,
+    pub(crate) span: Range<usize>,
+}
+
+/// `[app]`: settings for the whole application.
+#[derive(Debug, Default)]
+pub(crate) struct AppDecl {
+    pub(crate) debug: bool,
+    /// `[app.headers]`: name and value of each default response header.
+    pub(crate) headers: Vec<(Located, Located)>,
+}
+
+/// The declared type of a path parameter, as written in `params`.
+#[derive(Debug, Clone)]
+pub(crate) enum TypeDecl {
+    /// `"int"`, `"str"`, ...: the name as written (it may be unknown).
+    Named(String),
+    /// `{ regex = "..." }`.
+    Regex(String),
+}
+
+/// One entry of a route's `params` table.
+#[derive(Debug, Clone)]
+pub(crate) struct ParamDecl {
+    pub(crate) name: String,
+    pub(crate) name_span: Range<usize>,
+    pub(crate) ty: TypeDecl,
+    /// The span of the type's value: the string, or the regex string inside the table.
+    pub(crate) ty_span: Range<usize>,
+}
+
+/// One `[[route]]` table. Routes missing `path` or `handler` are reported and not kept.
+#[derive(Debug, Clone)]
+pub(crate) struct RouteDecl {
+    pub(crate) path: Located,
+    pub(crate) handler: Located,
+    /// `None` when the key is absent: every method is accepted.
+    pub(crate) methods: Option<Vec<Located>>,
+    /// The span of the `methods` array, when present.
+    pub(crate) methods_span: Range<usize>,
+    pub(crate) params: Vec<ParamDecl>,
+}
+
+/// A routes file read into declarations.
+#[derive(Debug)]
+pub(crate) struct Document {
+    pub(crate) source: Arc<Source>,
+    pub(crate) app: AppDecl,
+    pub(crate) routes: Vec<RouteDecl>,
+}
+
+const TOP_KEYS: &[&str] = &["app", "route"];
+const APP_KEYS: &[&str] = &["debug", "headers"];
+const ROUTE_KEYS: &[&str] = &["path", "handler", "methods", "params"];
+const TYPE_KEYS: &[&str] = &["regex"];
+
+impl Document {
+    /// Reads the declarations of `text`; every problem found is pushed to `diagnostics`.
+    ///
+    /// When the text is not valid TOML only the syntax errors are reported: checks run on a
+    /// half-recovered document would report mistakes the user did not make.
+    pub(crate) fn parse(name: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Self {
+        let source = Arc::new(Source {
+            name: name.to_owned(),
+            text: text.to_owned(),
+        });
+        let mut file = Document {
+            source: Arc::clone(&source),
+            app: AppDecl::default(),
+            routes: Vec::new(),
+        };
+        let (root, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            for error in errors {
+                let span = error.span().unwrap_or(0..0);
+                diagnostics.push(Diagnostic::at(
+                    DiagnosticKind::Syntax,
+                    &source,
+                    span,
+                    error.message(),
+                ));
+            }
+            return file;
+        }
+        let mut reader = Reader {
+            source: &source,
+            diagnostics,
+        };
+        for (key, value) in sorted(root.get_ref()) {
+            match key.get_ref().as_ref() {
+                "app" => {
+                    if let Some(table) = reader.table(value, "`[app]`") {
+                        file.app = reader.app(table);
+                    }
+                }
+                "route" => file.routes = reader.routes(value),
+                other => reader.unknown_key(key, other, TOP_KEYS, "at the top level"),
+            }
+        }
+        file
+    }
+}
+
+/// The entries of a table in the order they appear in the file (the map itself is sorted by
+/// name), so that diagnostics come out in reading order.
+fn sorted<'a, 'i>(
+    table: &'a DeTable<'i>,
+) -> Vec<(
+    &'a Spanned<std::borrow::Cow<'i, str>>,
+    &'a Spanned<DeValue<'i>>,
+)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
+}
+
+struct Reader<'a> {
+    source: &'a Arc<Source>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, kind: DiagnosticKind, span: Range<usize>, message: String) {
+        self.diagnostics
+            .push(Diagnostic::at(kind, self.source, span, message));
+    }
+
+    fn unknown_key(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        name: &str,
+        known: &[&str],
+        place: &str,
+    ) {
+        let mut message = format!("unknown key `{name}` {place}");
+        match did_you_mean(name, known) {
+            Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
+            None => message.push_str(&format!(", expected one of {}", list(known))),
+        }
+        self.error(DiagnosticKind::UnknownKey, key.span(), message);
+    }
+
+    fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, what: &str) {
+        let found = value.get_ref().type_str();
+        self.error(
+            DiagnosticKind::InvalidValue,
+            value.span(),
+            format!("expected {what}, found {found}"),
+        );
+    }
+
+    fn table<'v, 'i>(
+        &mut self,
+        value: &'v Spanned<DeValue<'i>>,
+        what: &str,
+    ) -> Option<&'v DeTable<'i>> {
+        match value.get_ref() {
+            DeValue::Table(table) => Some(table),
+            _ => {
+                self.wrong_type(value, &format!("a table {what}"));
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, value: &Spanned<DeValue<'_>>, what: &str) -> Option<Located> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(Located {
+                value: s.to_string(),
+                span: value.span(),
+            }),
+            _ => {
+                self.wrong_type(value, what);
+                None
+            }
+        }
+    }
+
+    fn app(&mut self, table: &DeTable<'_>) -> AppDecl {
+        let mut app = AppDecl::default();
+        for (key, value) in sorted(table) {
+            match key.get_ref().as_ref() {
+                "debug" => match value.get_ref() {
+                    DeValue::Boolean(debug) => app.debug = *debug,
+                    _ => self.wrong_type(value, "a boolean (`true` or `false`) for `debug`"),
+                },
+                "headers" => {
+                    let Some(headers) =
+                        self.table(value, "of header names and values for `[app.headers]`")
+                    else {
+                        continue;
+                    };
+                    for (name, value) in sorted(headers) {
+                        if let Some(value) = self.string(value, "a string header value") {
+                            let name = Located {
+                                value: name.get_ref().to_string(),
+                                span: name.span(),
+                            };
+                            app.headers.push((name, value));
+                        }
+                    }
+                }
+                other => self.unknown_key(key, other, APP_KEYS, "in `[app]`"),
+            }
+        }
+        app
+    }
+
+    fn routes(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<RouteDecl> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(value, "an array of tables `[[route]]`");
+            return Vec::new();
+        };
+        let mut routes = Vec::new();
+        for item in items.iter() {
+            if let Some(table) = self.table(item, "for each `[[route]]`") {
+                if let Some(route) = self.route(item.span(), table) {
+                    routes.push(route);
+                }
+            }
+        }
+        routes
+    }
+
+    fn route(&mut self, header: Range<usize>, table: &DeTable<'_>) -> Option<RouteDecl> {
+        let (mut path, mut handler, mut methods, mut params) = (None, None, None, Vec::new());
+        let mut methods_span = header.clone();
+        for (key, value) in sorted(table) {
+            match key.get_ref().as_ref() {
+                "path" => path = self.string(value, "a string path template for `path`"),
+                "handler" => handler = self.string(value, "a string handler name for `handler`"),
+                "methods" => {
+                    methods = self.methods(value);
+                    methods_span = value.span();
+                }
+                "params" => params = self.params(value),
+                other => self.unknown_key(key, other, ROUTE_KEYS, "in `[[route]]`"),
+            }
+        }
+        let mut missing = |present: bool, key: &str| {
+            if !present {
+                let message = format!("missing key `{key}` in `[[route]]`");
+                self.error(DiagnosticKind::MissingKey, header.clone(), message);
+            }
+        };
+        // A key present with the wrong type was reported already; report only absent keys.
+        missing(table.contains_key("path"), "path");
+        missing(table.contains_key("handler"), "handler");
+        Some(RouteDecl {
+            path: path?,
+            handler: handler?,
+            methods,
+            methods_span,
+            params,
+        })
+    }
+
+    fn methods(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Located>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(
+                value,
+                "an array of method names for `methods`, such as `[\"GET\"]`",
+            );
+            return None;
+        };
+        let methods = items
+            .iter()
+            .filter_map(|item| self.string(item, "a string method name"))
+            .collect();
+        Some(methods)
+    }
+
+    fn params(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<ParamDecl> {
+        let Some(table) = self.table(value, "of parameter types for `params`") else {
+            return Vec::new();
+        };
+        let mut params = Vec::new();
+        for (name, value) in sorted(table) {
+            let ty = match value.get_ref() {
+                DeValue::String(ty) => Some((TypeDecl::Named(ty.to_string()), value.span())),
+                DeValue::Table(spec) => self.regex_spec(value.span(), spec),
+                _ => {
+                    self.wrong_type(
+                        value,
+                        "a type name such as `\"int\"` or a table `{ regex = \"...\" }`",
+                    );
+                    None
+                }
+            };
+            if let Some((ty, ty_span)) = ty {
+                params.push(ParamDecl {
+                    name: name.get_ref().to_string(),
+                    name_span: name.span(),
+                    ty,
+                    ty_span,
+                });
+            }
+        }
+        params
+    }
+
+    fn regex_spec(
+        &mut self,
+        span: Range<usize>,
+        spec: &DeTable<'_>,
+    ) -> Option<(TypeDecl, Range<usize>)> {
+        let mut regex = None;
+        let mut unknown = false;
+        for (key, value) in sorted(spec) {
+            match key.get_ref().as_ref() {
+                "regex" => regex = self.string(value, "a string regular expression for `regex`"),
+                other => {
+                    self.unknown_key(key, other, TYPE_KEYS, "in a parameter type");
+                    unknown = true;
+                }
+            }
+        }
+        // `{ regx = ".." }` is one mistake, already reported as an unknown key.
+        if !spec.contains_key("regex") && !unknown {
+            self.error(
+                DiagnosticKind::MissingKey,
+                span,
+                "missing key `regex` in the parameter type table".into(),
+            );
+        }
+        regex.map(|regex| (TypeDecl::Regex(regex.value), regex.span))
+    }
+}
+
+/// `` `a`, `b` or `c` ``.
+pub(crate) fn list(names: &[&str]) -> String {
+    list_with(names, None)
+}
+
+/// `` `a`, `b`, `c` or <last> ``: a list of names with a last alternative written out.
+pub(crate) fn list_with(names: &[&str], last: Option<&str>) -> String {
+    let mut quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    quoted.extend(last.map(str::to_owned));
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
+/// The known name closest to `name`, when it is close enough to be a typo.
+pub(crate) fn did_you_mean<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    let name = name.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|candidate| {
+            (
+                edit_distance(&name, &candidate.to_ascii_lowercase()),
+                *candidate,
+            )
+        })
+        .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Edit distance in characters, counting a swap of two neighbours as one edit (`GTE` is one
+/// edit from `GET`): optimal string alignment.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The span of the characters `range` of a string value whose TOML literal spans `literal`.
+///
+/// Exact when the literal holds the characters as written (no escapes); otherwise the whole
+/// literal, which is still the right line.
+pub(crate) fn inner_span(
+    source: &Source,
+    literal: &Range<usize>,
+    value: &str,
+    range: Range<usize>,
+) -> Range<usize> {
+    let raw = source.text.get(literal.clone()).unwrap_or_default();
+    let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3
+    } else {
+        1
+    };
+    let start = literal.start + quote;
+    match source.text.get(start..start + value.len()) {
+        Some(written) if written == value => start + range.start..start + range.end,
+        _ => literal.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_are_matched_to_known_names() {
+        assert_eq!(did_you_mean("handlr", ROUTE_KEYS), Some("handler"));
+        assert_eq!(did_you_mean("method", ROUTE_KEYS), Some("methods"));
+        assert_eq!(did_you_mean("Path", ROUTE_KEYS), Some("path"));
+        assert_eq!(did_you_mean("colour", ROUTE_KEYS), None);
+        assert_eq!(did_you_mean("GTE", &["GET", "PUT"]), Some("GET"));
+        assert_eq!(did_you_mean("integer", &["str", "int"]), Some("int"));
+    }
+
+    #[test]
+    fn lists_read_as_english() {
+        assert_eq!(list(&["a"]), "`a`");
+        assert_eq!(list(&["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+}

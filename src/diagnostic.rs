@@ -1,0 +1,335 @@
+//! Located diagnostics for routes files, rendered like rustc and toml.
+//!
+//! Design note: a diagnostic stores a byte span into the source it is about, never a line and
+//! column; those are computed only when the diagnostic is rendered (as toml's `de::Error` does).
+//! Diagnostics about Rust code (a handler registered but never routed) carry the caller's
+//! location, captured with `#[track_caller]`, instead of a span.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The text of a routes file and the name it is reported under.
+#[derive(Debug)]
+pub(crate) struct Source {
+    pub(crate) name: String,
+    pub(crate) text: String,
+}
+
+/// Where a diagnostic points.
+#[derive(Debug, Clone)]
+enum Location {
+    /// A byte range of a routes file.
+    File {
+        source: Arc<Source>,
+        span: Range<usize>,
+    },
+    /// A place in Rust code, such as the call that registered a handler.
+    Code(&'static std::panic::Location<'static>),
+    /// A whole file that could not be read.
+    Path(String),
+}
+
+/// What kind of mistake a [`Diagnostic`] reports.
+///
+/// Tests and tools can match on it; the wording of the message is for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// The routes file could not be read.
+    Io,
+    /// The routes file is not valid TOML.
+    Syntax,
+    /// A key minik does not know, such as `handlr`.
+    UnknownKey,
+    /// A required key (`path`, `handler`) is missing.
+    MissingKey,
+    /// A value of the wrong TOML type, such as `methods = "GET"`.
+    InvalidValue,
+    /// A path template minik cannot parse or API Gateway would reject.
+    InvalidTemplate,
+    /// A parameter type that is not one of minik's types.
+    UnknownType,
+    /// A `{ regex = "..." }` that does not compile or is too large.
+    InvalidRegex,
+    /// `params` names a parameter that is not in the path.
+    UnknownParam,
+    /// A method that is not one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS.
+    UnknownMethod,
+    /// Two routes that would match the same request with the same specificity.
+    DuplicateRoute,
+    /// A route names a handler that was not registered.
+    UnknownHandler,
+    /// Two handlers were registered under one name.
+    DuplicateHandler,
+    /// A handler was registered but no route names it.
+    UnusedHandler,
+    /// A handler's typed path parameters disagree with the routes file.
+    ParamMismatch,
+}
+
+/// One located finding about a routes file or the handlers bound to it.
+///
+/// Its `Display` is the full rendering: `file:line:column: error: message`, the source line
+/// and a caret under the span, then any note (such as "first defined here") rendered the same
+/// way.
+#[derive(Clone)]
+pub struct Diagnostic {
+    kind: DiagnosticKind,
+    message: String,
+    location: Location,
+    note: Option<(String, Location)>,
+}
+
+impl Diagnostic {
+    pub(crate) fn at(
+        kind: DiagnosticKind,
+        source: &Arc<Source>,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            kind,
+            message: message.into(),
+            location: Location::File {
+                source: Arc::clone(source),
+                span,
+            },
+            note: None,
+        }
+    }
+
+    pub(crate) fn in_code(
+        kind: DiagnosticKind,
+        caller: &'static std::panic::Location<'static>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            kind,
+            message: message.into(),
+            location: Location::Code(caller),
+            note: None,
+        }
+    }
+
+    pub(crate) fn io(path: &str, error: &std::io::Error) -> Self {
+        Diagnostic {
+            kind: DiagnosticKind::Io,
+            message: format!("cannot read the routes file: {error}"),
+            location: Location::Path(path.to_owned()),
+            note: None,
+        }
+    }
+
+    /// Adds a second location, such as the first definition of a duplicate route.
+    pub(crate) fn with_note(
+        mut self,
+        source: &Arc<Source>,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        let location = Location::File {
+            source: Arc::clone(source),
+            span,
+        };
+        self.note = Some((message.into(), location));
+        self
+    }
+
+    /// Adds a note pointing at Rust code, such as the registration of a handler.
+    pub(crate) fn with_code_note(
+        mut self,
+        caller: &'static std::panic::Location<'static>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.note = Some((message.into(), Location::Code(caller)));
+        self
+    }
+
+    /// What kind of mistake this is.
+    pub fn kind(&self) -> DiagnosticKind {
+        self.kind
+    }
+
+    /// The message alone, without location or source excerpt.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The 1-based line and column the diagnostic points at, when it points into a file.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        match &self.location {
+            Location::File { source, span } => Some(line_column(&source.text, span.start)),
+            Location::Code(caller) => Some((caller.line() as usize, caller.column() as usize)),
+            Location::Path(_) => None,
+        }
+    }
+
+    /// Sort key: file diagnostics by position, then those about code, by call site.
+    fn sort_key(&self) -> (u8, &str, usize, usize) {
+        match &self.location {
+            Location::Path(path) => (0, path, 0, 0),
+            Location::File { source, span } => (1, &source.name, span.start, span.end),
+            Location::Code(c) => (2, c.file(), c.line() as usize, c.column() as usize),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..offset].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn render(
+    f: &mut fmt::Formatter<'_>,
+    severity: &str,
+    message: &str,
+    location: &Location,
+) -> fmt::Result {
+    match location {
+        Location::Path(path) => writeln!(f, "{path}: {severity}: {message}"),
+        Location::Code(c) => {
+            writeln!(
+                f,
+                "{}:{}:{}: {severity}: {message}",
+                c.file(),
+                c.line(),
+                c.column()
+            )
+        }
+        Location::File { source, span } => {
+            let text = &source.text;
+            let (line, column) = line_column(text, span.start);
+            writeln!(f, "{}:{line}:{column}: {severity}: {message}", source.name)?;
+            let start = floor_char_boundary(text, span.start.min(text.len()));
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            // Tabs would move the caret away from what it points at: show them as one space.
+            let line_text = text[line_start..line_end]
+                .trim_end_matches('\r')
+                .replace('\t', " ");
+            let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+            let width = text[start..end].chars().count().max(1);
+            let gutter = " ".repeat(line.to_string().len());
+            writeln!(f, "{gutter} |")?;
+            writeln!(f, "{line} | {line_text}")?;
+            writeln!(
+                f,
+                "{gutter} | {}{}",
+                " ".repeat(column - 1),
+                "^".repeat(width)
+            )
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        render(f, "error", &self.message, &self.location)?;
+        if let Some((message, location)) = &self.note {
+            render(f, "note", message, location)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Diagnostic {
+    // `.unwrap()` on a build result should show the readable rendering, not the fields.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\n{self}")
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Every finding of one check of a routes file, sorted by position.
+///
+/// Returned by [`AppBuilder::build`](crate::AppBuilder::build) and
+/// [`RouteTable::from_file`](crate::RouteTable::from_file). Its `Display` renders each
+/// diagnostic in turn, then a summary line such as `error: 3 problems in routes.toml`.
+#[derive(Clone)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub(crate) fn new(mut list: Vec<Diagnostic>) -> Self {
+        list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Diagnostics { list }
+    }
+
+    /// The diagnostics, sorted by position.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.list.iter()
+    }
+
+    /// How many diagnostics there are (at least one).
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Always `false`: a check that finds nothing returns `Ok`, not empty diagnostics.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The diagnostics as a vector, sorted by position.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.list {
+            writeln!(f, "{diagnostic}")?;
+        }
+        match self.list.len() {
+            1 => write!(f, "error: 1 problem found"),
+            n => write!(f, "error: {n} problems found"),
+        }
+    }
+}
+
+impl fmt::Debug for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\n{self}")
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters_not_bytes() {
+        let text = "a = \"é\"\nb = 1\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, text.find('b').unwrap()), (2, 1));
+        assert_eq!(line_column(text, text.find("\"\n").unwrap()), (1, 7));
+        // An offset inside a multi-byte character does not panic.
+        assert_eq!(line_column(text, 6), (1, 6));
+    }
+}

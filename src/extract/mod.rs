@@ -1,0 +1,141 @@
+//! Extractors: the typed arguments a handler can take instead of the whole [`Request`].
+//!
+//! A handler's arguments are extractors; all but the last borrow the request
+//! ([`FromRequestParts`]), the last may consume it ([`FromRequest`], such as [`Json`] or
+//! `Request` itself). [`Path<T>`] also *describes* the parameters it expects, which is how
+//! [`AppBuilder::build`](crate::AppBuilder::build) checks a handler against the routes file
+//! before any request is served.
+
+mod params;
+mod schema;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::HttpError;
+use crate::request::Request;
+use crate::response::{IntoResponse, Json, Response};
+
+pub(crate) use self::schema::{Kind, Schema};
+
+/// An extractor that reads the request without consuming it.
+pub trait FromRequestParts: Sized {
+    /// Extracts the value, or returns the response to send instead (a 400 or 404).
+    ///
+    /// # Errors
+    ///
+    /// The response to answer with when the request does not fit.
+    fn from_request_parts(request: &Request) -> Result<Self, Response>;
+
+    /// The path parameters this extractor expects, when it knows them (see [`Path`]).
+    #[doc(hidden)]
+    fn path_schema() -> Option<Schema> {
+        None
+    }
+}
+
+/// An extractor that may consume the request; only the last argument of a handler.
+///
+/// `M` only tells apart the blanket implementation for every [`FromRequestParts`].
+pub trait FromRequest<M = private::ViaRequest>: Sized {
+    /// Extracts the value, or returns the response to send instead.
+    ///
+    /// # Errors
+    ///
+    /// The response to answer with when the request does not fit.
+    fn from_request(request: Request) -> Result<Self, Response>;
+
+    /// As [`FromRequestParts::path_schema`].
+    #[doc(hidden)]
+    fn path_schema() -> Option<Schema> {
+        None
+    }
+}
+
+mod private {
+    /// Marker for extractors implementing [`FromRequest`](super::FromRequest) directly.
+    #[derive(Debug)]
+    pub enum ViaRequest {}
+    /// Marker for the blanket implementation over [`FromRequestParts`](super::FromRequestParts).
+    #[derive(Debug)]
+    pub enum ViaParts {}
+}
+
+impl<T: FromRequestParts> FromRequest<private::ViaParts> for T {
+    fn from_request(request: Request) -> Result<Self, Response> {
+        T::from_request_parts(&request)
+    }
+
+    fn path_schema() -> Option<Schema> {
+        <T as FromRequestParts>::path_schema()
+    }
+}
+
+impl FromRequest for Request {
+    fn from_request(request: Request) -> Result<Self, Response> {
+        Ok(request)
+    }
+}
+
+/// The typed path parameters of the route, deserialized into `T`.
+///
+/// `T` is a struct whose fields are named like the parameters, a tuple of the parameters in
+/// template order, or a single value for a route with one parameter. Field types map to the
+/// routes file's types: `String` to `str`, `path` and regexes; integers to `int`; `f32`/`f64` to
+/// `float`; `bool` to `bool`; `uuid::Uuid` to `uuid`. Because of that mapping,
+/// [`AppBuilder::build`](crate::AppBuilder::build) reports a handler whose `Path<T>` disagrees
+/// with any route that names it.
+///
+/// # Examples
+///
+/// ```
+/// use minik::{App, Json, Path};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Article {
+///     author: String,
+///     year: i64,
+/// }
+///
+/// async fn get_articles(Path(article): Path<Article>) -> Json<serde_json::Value> {
+///     Json(serde_json::json!({ "author_name": article.author, "year": article.year }))
+/// }
+///
+/// let app = App::from_toml("routes.toml", r#"
+///     [[route]]
+///     path = "/articles/{author}/{year}"
+///     handler = "get_articles"
+///     params = { year = "int" }
+/// "#)
+/// .handler("get_articles", get_articles)
+/// .build()?;
+/// # Ok::<(), minik::Diagnostics>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequestParts for Path<T> {
+    fn from_request_parts(request: &Request) -> Result<Self, Response> {
+        // The router has parsed every value as its declared type, so a failure here is a value
+        // outside a narrower Rust type (300 for a `u8`): minik's rule makes that a 404.
+        params::from_params(&request.params)
+            .map(Path)
+            .map_err(|error| {
+                HttpError::not_found(format!("invalid path parameter: {error}")).into_response()
+            })
+    }
+
+    fn path_schema() -> Option<Schema> {
+        schema::probe::<T>()
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Json<T> {
+    fn from_request(request: Request) -> Result<Self, Response> {
+        serde_json::from_slice(request.body())
+            .map(Json)
+            .map_err(|error| {
+                HttpError::bad_request(format!("invalid JSON body: {error}")).into_response()
+            })
+    }
+}

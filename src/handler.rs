@@ -1,0 +1,217 @@
+//! Handlers: plain or async functions whose arguments are extractors.
+//!
+//! Design note: `Handler<M>` is implemented for every `Fn` of up to six extractor arguments,
+//! sync or async; `M` is only a marker that keeps those implementations apart (axum's
+//! technique). A sync handler is called in place and its response is ready at once, so it costs
+//! no allocation. Both the call and every poll of an async handler's future run under
+//! `catch_unwind`: a panic becomes a 500 and the function keeps serving (lambda_runtime would
+//! turn it into a failed invocation, which API Gateway reports as a 502).
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use crate::extract::{FromRequest, FromRequestParts, Schema};
+use crate::request::Request;
+use crate::response::{IntoResponse, Response, internal_error};
+
+/// A handler's answer: ready at once (sync handlers, rejections, panics) or to await.
+#[allow(unreachable_pub, missing_debug_implementations)]
+pub enum Reply {
+    /// The response.
+    Ready(Response),
+    /// An async handler's future, panics already caught.
+    Pending(Pin<Box<dyn Future<Output = Response> + Send>>),
+}
+
+impl Reply {
+    pub(crate) async fn into_response(self) -> Response {
+        match self {
+            Reply::Ready(response) => response,
+            Reply::Pending(future) => future.await,
+        }
+    }
+}
+
+/// A function that can handle requests: sync or async, taking up to six extractors (the last
+/// may consume the request) and returning anything [`IntoResponse`].
+///
+/// ```
+/// use minik::{HttpError, Json, Path, Request};
+///
+/// fn hello(Path(name): Path<String>) -> Result<Json<serde_json::Value>, HttpError> {
+///     Ok(Json(serde_json::json!({ "hello": name })))
+/// }
+///
+/// async fn echo(request: Request) -> Vec<u8> {
+///     request.body().to_vec()
+/// }
+/// # let _ = minik::App::from_toml("r", "").handler("hello", hello).handler("echo", echo);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a minik handler",
+    note = "a handler is a function or async function taking extractors (`Request`, `Path<T>`, `Json<T>`) and returning something `IntoResponse`"
+)]
+pub trait Handler<M>: Send + Sync + 'static {
+    /// Calls the handler, answering 500 if it panics.
+    #[doc(hidden)]
+    fn call(&self, request: Request) -> Reply;
+
+    /// The path parameters the handler expects, from its `Path<T>` argument if any.
+    #[doc(hidden)]
+    fn path_schema() -> Option<Schema>
+    where
+        Self: Sized;
+}
+
+/// A registered handler, its type erased.
+pub(crate) type BoxedHandler = Arc<dyn Fn(Request) -> Reply + Send + Sync>;
+
+pub(crate) fn boxed<M, H: Handler<M>>(handler: H) -> BoxedHandler {
+    Arc::new(move |request| handler.call(request))
+}
+
+/// The 500 for a panic; its message goes to the response's debug details only.
+fn panic_response(payload: Box<dyn Any + Send>) -> Response {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+    let mut response = internal_error(None);
+    response.internal = Some(serde_json::json!({ "panic": message }));
+    response
+}
+
+/// Polls an async handler's future, turning a panic into a 500.
+struct CatchPanic<F>(Pin<Box<F>>);
+
+impl<F: Future<Output = Response>> Future for CatchPanic<F> {
+    type Output = Response;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(poll) => poll,
+            Err(payload) => Poll::Ready(panic_response(payload)),
+        }
+    }
+}
+
+/// Markers keeping the sync and async implementations apart.
+#[doc(hidden)]
+#[allow(missing_debug_implementations, unreachable_pub)]
+pub mod marker {
+    /// The handler is an `async fn`.
+    pub enum IsAsync {}
+    /// The handler is a plain `fn`.
+    pub enum IsSync {}
+}
+
+macro_rules! impl_handler {
+    ($($part:ident),*) => {
+        #[allow(non_snake_case, unused_variables)]
+        impl<F, Fut, R, M, $($part,)* L> Handler<(marker::IsAsync, M, $($part,)* L)> for F
+        where
+            F: Fn($($part,)* L) -> Fut + Send + Sync + 'static,
+            Fut: Future<Output = R> + Send + 'static,
+            R: IntoResponse,
+            $($part: FromRequestParts,)*
+            L: FromRequest<M>,
+        {
+            fn call(&self, request: Request) -> Reply {
+                let started = catch_unwind(AssertUnwindSafe(|| {
+                    $(let $part = $part::from_request_parts(&request)?;)*
+                    let last = L::from_request(request)?;
+                    Ok::<_, Response>(self($($part,)* last))
+                }));
+                match started {
+                    Ok(Ok(future)) => {
+                        let future = async move { future.await.into_response() };
+                        Reply::Pending(Box::pin(CatchPanic(Box::pin(future))))
+                    }
+                    Ok(Err(rejection)) => Reply::Ready(rejection),
+                    Err(payload) => Reply::Ready(panic_response(payload)),
+                }
+            }
+
+            fn path_schema() -> Option<Schema> {
+                None$(.or_else(<$part as FromRequestParts>::path_schema))*.or_else(<L as FromRequest<M>>::path_schema)
+            }
+        }
+
+        #[allow(non_snake_case, unused_variables)]
+        impl<F, R, M, $($part,)* L> Handler<(marker::IsSync, M, $($part,)* L)> for F
+        where
+            F: Fn($($part,)* L) -> R + Send + Sync + 'static,
+            R: IntoResponse,
+            $($part: FromRequestParts,)*
+            L: FromRequest<M>,
+        {
+            fn call(&self, request: Request) -> Reply {
+                let answered = catch_unwind(AssertUnwindSafe(|| {
+                    $(let $part = $part::from_request_parts(&request)?;)*
+                    let last = L::from_request(request)?;
+                    Ok::<_, Response>(self($($part,)* last).into_response())
+                }));
+                Reply::Ready(match answered {
+                    Ok(Ok(response) | Err(response)) => response,
+                    Err(payload) => panic_response(payload),
+                })
+            }
+
+            fn path_schema() -> Option<Schema> {
+                None$(.or_else(<$part as FromRequestParts>::path_schema))*.or_else(<L as FromRequest<M>>::path_schema)
+            }
+        }
+    };
+}
+
+impl_handler!();
+impl_handler!(T1);
+impl_handler!(T1, T2);
+impl_handler!(T1, T2, T3);
+impl_handler!(T1, T2, T3, T4);
+impl_handler!(T1, T2, T3, T4, T5);
+
+impl<F, Fut, R> Handler<(marker::IsAsync,)> for F
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+    R: IntoResponse,
+{
+    fn call(&self, _: Request) -> Reply {
+        match catch_unwind(AssertUnwindSafe(self)) {
+            Ok(future) => {
+                let future = async move { future.await.into_response() };
+                Reply::Pending(Box::pin(CatchPanic(Box::pin(future))))
+            }
+            Err(payload) => Reply::Ready(panic_response(payload)),
+        }
+    }
+
+    fn path_schema() -> Option<Schema> {
+        None
+    }
+}
+
+impl<F, R> Handler<(marker::IsSync,)> for F
+where
+    F: Fn() -> R + Send + Sync + 'static,
+    R: IntoResponse,
+{
+    fn call(&self, _: Request) -> Reply {
+        Reply::Ready(
+            match catch_unwind(AssertUnwindSafe(|| self().into_response())) {
+                Ok(response) => response,
+                Err(payload) => panic_response(payload),
+            },
+        )
+    }
+
+    fn path_schema() -> Option<Schema> {
+        None
+    }
+}

@@ -1,0 +1,180 @@
+//! Serverless HTTP APIs on AWS Lambda, with the routing table in a TOML file that a person can
+//! read and review.
+//!
+//! Routes live in `routes.toml`; handlers are plain or async Rust functions registered by name.
+//! [`AppBuilder::build`] checks the two against each other when the app is built and reports
+//! every mismatch at once, with file, line and column. `minik check routes.toml` runs the
+//! file's own checks in CI.
+//!
+//! # Quick start
+//!
+//! ```
+//! use minik::{App, HttpError, Json, Path};
+//! use serde_json::{Value, json};
+//!
+//! fn hello(Path(name): Path<String>) -> Result<Json<Value>, HttpError> {
+//!     if name == "FINDME" {
+//!         return Err(HttpError::bad_request("This is not a supported name."));
+//!     }
+//!     Ok(Json(json!({ "hello": name })))
+//! }
+//!
+//! async fn get_articles(Path((author, year)): Path<(String, i64)>) -> Json<Value> {
+//!     Json(json!({ "author_name": author, "year": year }))
+//! }
+//!
+//! let app = App::from_toml("routes.toml", r#"
+//!     [[route]]
+//!     path = "/hello/{name}"
+//!     handler = "hello"
+//!
+//!     [[route]]
+//!     path = "/articles/{author}/{year}"
+//!     methods = ["GET"]
+//!     handler = "get_articles"
+//!     params = { year = "int" }
+//! "#)
+//! .handler("hello", hello)
+//! .handler("get_articles", get_articles)
+//! .build()?;
+//!
+//! # futures_lite_block_on(async {
+//! let response = app.call(minik::Request::new(minik::Method::GET, "/articles/ada/1843")).await;
+//! assert_eq!(response.status(), 200);
+//! assert_eq!(response.body().as_bytes(), br#"{"author_name":"ada","year":1843}"#);
+//!
+//! // `year` is declared `int`: a value that does not parse is a 404, as in minik.
+//! let response = app.call(minik::Request::new(minik::Method::GET, "/articles/ada/recent")).await;
+//! assert_eq!(response.status(), 404);
+//! # });
+//! # fn futures_lite_block_on(f: impl std::future::Future<Output = ()>) {
+//! #     let waker = std::task::Waker::noop();
+//! #     let mut cx = std::task::Context::from_waker(&waker);
+//! #     let mut f = std::pin::pin!(f);
+//! #     while f.as_mut().poll(&mut cx).is_pending() {}
+//! # }
+//! # Ok::<(), minik::Diagnostics>(())
+//! ```
+//!
+//! # The routes file
+//!
+//! ```toml
+//! [app]                          # optional table
+//! debug = false                  # relay error details in responses (never in production)
+//!
+//! [app.headers]                  # optional: default response headers, added to every response
+//! "X-Service" = "articles"       # (Content-Type: application/json is the built-in default)
+//!
+//! [[route]]
+//! path = "/hello/{name}"         # no `methods`: every HTTP method is accepted
+//! handler = "hello"
+//!
+//! [[route]]
+//! path = "/articles/{author}/{year}"
+//! methods = ["GET"]
+//! handler = "get_articles"
+//! params = { year = "int" }      # undeclared parameters are `str`
+//!
+//! [[route]]
+//! path = "/files/{key+}"         # API Gateway's greedy syntax: the rest of the path
+//! handler = "get_file"
+//!
+//! [[route]]
+//! path = "/codes/{code}"
+//! handler = "get_code"
+//! params = { code = { regex = "[A-Z]{3}" } }
+//! ```
+//!
+//! | key | meaning |
+//! |---|---|
+//! | `path` | required; a template of static segments and whole-segment parameters `{name}`; `{name+}` is greedy |
+//! | `handler` | required; the name the handler is registered under |
+//! | `methods` | GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, in any case; absent means every method |
+//! | `params` | parameter types by name; undeclared parameters are `str` |
+//!
+//! Parameter types:
+//!
+//! | type | accepts | handler type |
+//! |---|---|---|
+//! | `str` | one non-empty segment | `String` |
+//! | `int` | a signed decimal that fits an `i64` | any integer |
+//! | `float` | a finite `f64` (`1.5`, `-2`, `1e3`; not `inf` or `NaN`) | `f64`, `f32` |
+//! | `bool` | `true` or `false` | `bool` |
+//! | `uuid` | canonical hyphenated UUID, any case | `uuid::Uuid` |
+//! | `path` | the rest of the path, slashes included; last segment only (`{name+}`) | `String` |
+//! | `{ regex = "..." }` | a segment the whole of which matches (the `regex` crate's syntax) | `String` |
+//!
+//! Unknown keys anywhere are errors, with a "did you mean" where one is close.
+//!
+//! # Matching rules
+//!
+//! - The path is split on `/` as the client sent it, then each segment is percent-decoded: a
+//!   decoded `%2F` stays inside its segment. Static segments are case-sensitive. A segment that
+//!   decodes to invalid UTF-8 matches nothing.
+//! - One trailing slash is not significant, in templates and in requests: `/events/` is
+//!   `/events`. Empty segments (`//`) match nothing. A greedy parameter takes at least one
+//!   segment.
+//! - Precedence, per segment from left to right: **static > typed > `str` > `path`**. Among
+//!   typed parameters at the same position the order is `int`, `uuid`, `bool`, regexes (in file
+//!   order), `float`. A value that does not parse as its declared type does not match, and the
+//!   next candidate is tried; when none matches, the answer is **404**.
+//! - The first route in that order that matches the path *and* accepts the method answers. When
+//!   routes match the path but none accepts the method, the answer is **405** with an `Allow`
+//!   header listing the methods they accept. A GET route also answers HEAD, without a body.
+//! - Two routes that would match the same requests with the same specificity and overlapping
+//!   methods (`/a/{x}` and `/a/{y}`, or `/a` and `/a/`) are a build error, never resolved by
+//!   order. Two *different* regexes at the same position are allowed and tried in file order:
+//!   keep them disjoint.
+//!
+//! A lookup never tries the routes one by one: the table is a tree with one level per segment,
+//! and each node of it is visited at most once per request.
+//!
+//! # Handlers and build-time checks
+//!
+//! A handler is a function or async function whose arguments are extractors ([`Request`],
+//! [`Path<T>`], [`Json<T>`]) and whose result is anything [`IntoResponse`]. A handler taking
+//! [`Path<T>`] states the parameters it expects: [`AppBuilder::build`] checks them against every
+//! route that names the handler, with every other mistake, sorted by position:
+//!
+//! ```text
+//! routes.toml:9:11: error: handler `get_articles` does not fit route `/articles/{author}/{year}`: its `Path` takes `year` as `str` but the routes file declares `int`
+//!   |
+//! 9 | handler = "get_articles"
+//!   |           ^^^^^^^^^^^^^^
+//! src/main.rs:31:10: note: handler registered here
+//! ```
+//!
+//! # Errors and panics
+//!
+//! Responses default to status 200 and `Content-Type: application/json`. An [`HttpError`]
+//! answers its status with `{"error_message": "..."}`; any other error, and a panic in a
+//! handler, answers 500 with `{"error_message": "Internal server error."}`, plus the details only
+//! when `debug = true`. A panicking handler does not stop the app; building with
+//! `panic = "abort"` disables that recovery.
+//!
+//! No request input makes minik panic; routes files give diagnostics, never panics.
+
+mod app;
+mod config;
+mod diagnostic;
+mod error;
+pub mod extract;
+mod handler;
+mod request;
+mod response;
+mod router;
+
+pub use crate::app::{App, AppBuilder};
+pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+pub use crate::error::{Error, HttpError, Result};
+pub use crate::extract::Path;
+pub use crate::handler::Handler;
+pub use crate::request::Request;
+pub use crate::response::{Body, IntoResponse, Json, Response};
+pub use crate::router::{Match, MatchError, ParamType, ParamValue, Route, RouteTable};
+#[doc(no_inline)]
+pub use http::{self, HeaderMap, Method, StatusCode};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

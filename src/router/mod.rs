@@ -1,0 +1,784 @@
+//! The route table: templates compiled into a segment tree, matched with typed parameters.
+//!
+//! Design note: routes are inserted into a tree with one level per path segment. At each node
+//! the children are tried in precedence order (static, typed, `str`, greedy `path`) and the
+//! first route that accepts the whole path and the method wins. Every tree node sits at one
+//! depth, so a lookup visits each node at most once whatever backtracking a typed parameter
+//! causes: the cost is bounded by the table, never exponential, and recursion is no deeper than
+//! the longest template.
+
+mod method;
+mod param;
+mod template;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use http::Method;
+
+use self::method::MethodSet;
+use self::param::{Matcher, compile_regex};
+pub use self::param::{ParamType, ParamValue};
+use self::template::Segment;
+use crate::config::{self, Document, Located, RouteDecl, TypeDecl, did_you_mean};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Source};
+
+/// One route of the table, as declared in the routes file.
+#[derive(Debug, Clone)]
+pub struct Route {
+    template: String,
+    methods: MethodSet,
+    handler: String,
+    params: Vec<(String, ParamType)>,
+    path_span: Range<usize>,
+}
+
+impl Route {
+    /// The path template as written in the file, such as `/articles/{author}/{year}`.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// The declared methods, or `None` when the route accepts every method.
+    pub fn methods(&self) -> Option<Vec<Method>> {
+        if self.methods.is_any() {
+            None
+        } else {
+            Some(
+                method::KNOWN
+                    .iter()
+                    .filter(|m| self.methods.contains(m))
+                    .cloned()
+                    .collect(),
+            )
+        }
+    }
+
+    /// The name of the handler the route is bound to.
+    pub fn handler(&self) -> &str {
+        &self.handler
+    }
+
+    /// The path parameters in template order, with their declared types.
+    pub fn params(&self) -> &[(String, ParamType)] {
+        &self.params
+    }
+
+    /// Whether a request with this method is answered by this route: declared methods, and
+    /// HEAD when GET is declared.
+    fn answers(&self, method: &Method) -> bool {
+        self.methods.contains(method)
+            || (method == Method::HEAD && self.methods.contains(&Method::GET))
+    }
+}
+
+impl fmt::Display for Route {
+    /// `GET,HEAD  /articles/{author}/{year}  -> get_articles  (author: str, year: int)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let methods = if self.methods.is_any() {
+            "*".to_owned()
+        } else {
+            self.methods.allow_list()
+        };
+        write!(f, "{methods:<12} {:<40} -> {}", self.template, self.handler)?;
+        if !self.params.is_empty() {
+            let params: Vec<String> = self
+                .params
+                .iter()
+                .map(|(n, t)| format!("{n}: {t}"))
+                .collect();
+            write!(f, "  ({})", params.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl MethodSet {
+    fn allow_list(&self) -> String {
+        self.allow()
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+type RouteId = usize;
+
+#[derive(Debug, Default)]
+struct Node {
+    /// Static children, sorted by segment for binary search.
+    statics: Vec<(Box<str>, Node)>,
+    /// Typed children in precedence order (`Matcher::rank`; regexes in file order).
+    typed: Vec<(Matcher, Node)>,
+    string: Option<Box<Node>>,
+    /// Routes whose last segment is a greedy parameter at this position.
+    greedy: Vec<RouteId>,
+    /// Routes whose template ends at this node.
+    routes: Vec<RouteId>,
+}
+
+/// Why a request found no route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MatchError {
+    /// No route matches the path, or a parameter does not parse as its declared type: 404.
+    NotFound,
+    /// Routes match the path but none accepts the method: 405, with the `Allow` list.
+    MethodNotAllowed {
+        /// The methods the matching routes accept, for the `Allow` header.
+        allow: Vec<Method>,
+    },
+}
+
+impl fmt::Display for MatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MatchError::NotFound => f.write_str("no route matches the path"),
+            MatchError::MethodNotAllowed { .. } => {
+                f.write_str("the method is not allowed on this path")
+            }
+        }
+    }
+}
+
+impl std::error::Error for MatchError {}
+
+/// The route a request matched, with its path parameters parsed as their declared types.
+#[derive(Debug)]
+pub struct Match<'t, 'p> {
+    route: &'t Route,
+    index: usize,
+    values: Vec<ParamValue<'p>>,
+}
+
+impl<'t, 'p> Match<'t, 'p> {
+    /// The route that matched.
+    pub fn route(&self) -> &'t Route {
+        self.route
+    }
+
+    /// The value of the parameter named `name`, if the route has one.
+    pub fn param(&self, name: &str) -> Option<&ParamValue<'p>> {
+        self.route
+            .params
+            .iter()
+            .position(|(n, _)| n == name)
+            .map(|i| &self.values[i])
+    }
+
+    /// The parameters in template order, as `(name, value)`.
+    pub fn params(&self) -> impl ExactSizeIterator<Item = (&'t str, &ParamValue<'p>)> {
+        self.route
+            .params
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .zip(self.values.iter())
+    }
+
+    /// The position of the route in the table (its index in [`RouteTable::routes`]).
+    pub(crate) fn index(&self) -> usize {
+        self.index
+    }
+
+    pub(crate) fn into_values(self) -> Vec<ParamValue<'p>> {
+        self.values
+    }
+}
+
+/// A routes file compiled into matchers: everything the file alone decides.
+///
+/// [`App`](crate::App) builds one and adds the handlers; `minik check` builds one to validate a
+/// file in CI. Build it once at startup: a lookup never walks the list of routes.
+#[derive(Debug)]
+pub struct RouteTable {
+    routes: Vec<Route>,
+    root: Node,
+    pub(crate) settings: Settings,
+    pub(crate) source: Arc<Source>,
+    /// The `handler` of every route, valid or not, so that a route with a bad template does not
+    /// also make its handler look unused.
+    pub(crate) handler_refs: Vec<(Located, Option<RouteId>)>,
+}
+
+/// `[app]` settings, validated.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    pub(crate) debug: bool,
+    pub(crate) headers: http::HeaderMap,
+}
+
+impl RouteTable {
+    /// Reads and compiles a routes file.
+    ///
+    /// # Errors
+    ///
+    /// Every problem the file alone can have: unreadable file, TOML syntax, unknown keys,
+    /// invalid templates, unknown types and methods, invalid regexes, duplicate routes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let table = minik::RouteTable::from_file("routes.example.toml")?;
+    /// assert!(table.routes().any(|route| route.handler() == "hello"));
+    /// # Ok::<(), minik::Diagnostics>(())
+    /// ```
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<RouteTable, Diagnostics> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => RouteTable::from_toml(&name, &text),
+            Err(error) => Err(Diagnostics::new(vec![Diagnostic::io(&name, &error)])),
+        }
+    }
+
+    /// Compiles routes from TOML text; `name` is the file name used in diagnostics.
+    ///
+    /// # Errors
+    ///
+    /// As [`RouteTable::from_file`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use minik::{Method, RouteTable};
+    ///
+    /// let table = RouteTable::from_toml("routes.toml", r#"
+    ///     [[route]]
+    ///     path = "/articles/{author}/{year}"
+    ///     methods = ["GET"]
+    ///     handler = "get_articles"
+    ///     params = { year = "int" }
+    /// "#)?;
+    /// let found = table.at(&Method::GET, "/articles/ada/1843").unwrap();
+    /// assert_eq!(found.route().handler(), "get_articles");
+    /// assert_eq!(found.param("year"), Some(&minik::ParamValue::Int(1843)));
+    /// # Ok::<(), minik::Diagnostics>(())
+    /// ```
+    pub fn from_toml(name: &str, text: &str) -> Result<RouteTable, Diagnostics> {
+        let mut diagnostics = Vec::new();
+        let table = RouteTable::compile(name, text, &mut diagnostics);
+        if diagnostics.is_empty() {
+            Ok(table)
+        } else {
+            Err(Diagnostics::new(diagnostics))
+        }
+    }
+
+    /// Compiles what can be compiled and pushes a diagnostic for everything else.
+    pub(crate) fn compile(name: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> RouteTable {
+        let document = Document::parse(name, text, diagnostics);
+        let mut compiler = Compiler {
+            source: &document.source,
+            diagnostics,
+            regexes: HashMap::new(),
+        };
+        let settings = compiler.settings(&document);
+        let mut table = RouteTable {
+            routes: Vec::new(),
+            root: Node::default(),
+            settings,
+            source: Arc::clone(&document.source),
+            handler_refs: Vec::new(),
+        };
+        for decl in &document.routes {
+            let compiled = compiler.route(decl);
+            let id = compiled.and_then(|(route, segments)| {
+                let id = table.routes.len();
+                let inserted = table.insert(id, &route, &segments, compiler.diagnostics);
+                inserted.then(|| table.routes.push(route)).map(|()| id)
+            });
+            table.handler_refs.push((decl.handler.clone(), id));
+        }
+        table
+    }
+
+    /// Adds a compiled route to the tree, or reports the route it duplicates.
+    fn insert(
+        &mut self,
+        id: RouteId,
+        route: &Route,
+        segments: &[Compiled],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let mut node = &mut self.root;
+        let mut ids_greedy = false;
+        for segment in segments {
+            node = match segment {
+                Compiled::Static(text) => {
+                    let at = match node
+                        .statics
+                        .binary_search_by(|(s, _)| s.as_ref().cmp(text.as_str()))
+                    {
+                        Ok(at) => at,
+                        Err(at) => {
+                            node.statics
+                                .insert(at, (text.as_str().into(), Node::default()));
+                            at
+                        }
+                    };
+                    &mut node.statics[at].1
+                }
+                Compiled::Typed(matcher) => {
+                    let at = match node.typed.iter().position(|(m, _)| m.same_as(matcher)) {
+                        Some(at) => at,
+                        None => {
+                            let at = node
+                                .typed
+                                .iter()
+                                .take_while(|(m, _)| m.rank() <= matcher.rank())
+                                .count();
+                            node.typed.insert(at, (matcher.clone(), Node::default()));
+                            at
+                        }
+                    };
+                    &mut node.typed[at].1
+                }
+                Compiled::Str => node.string.get_or_insert_with(Box::default),
+                Compiled::Greedy => {
+                    ids_greedy = true;
+                    break;
+                }
+            };
+        }
+        let ids = if ids_greedy {
+            &mut node.greedy
+        } else {
+            &mut node.routes
+        };
+        if let Some(&first) = ids
+            .iter()
+            .find(|&&other| self.routes[other].methods.overlaps(&route.methods))
+        {
+            let first = &self.routes[first];
+            let shared = if route.methods.is_any() || first.methods.is_any() {
+                "both accept every method".to_owned()
+            } else {
+                let both: Vec<&str> = method::KNOWN
+                    .iter()
+                    .filter(|m| route.methods.contains(m) && first.methods.contains(m))
+                    .map(Method::as_str)
+                    .collect();
+                format!("both accept {}", both.join(", "))
+            };
+            let message = format!(
+                "duplicate route: `{}` matches the same requests as `{}` with the same specificity ({shared})",
+                route.template, first.template
+            );
+            let diagnostic = Diagnostic::at(
+                DiagnosticKind::DuplicateRoute,
+                &self.source,
+                route.path_span.clone(),
+                message,
+            )
+            .with_note(&self.source, first.path_span.clone(), "first defined here");
+            diagnostics.push(diagnostic);
+            return false;
+        }
+        ids.push(id);
+        true
+    }
+
+    /// The routes in precedence order: the order in which a lookup tries them.
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        let mut order = Vec::with_capacity(self.routes.len());
+        fn visit(node: &Node, order: &mut Vec<RouteId>) {
+            order.extend(&node.routes);
+            for (_, child) in &node.statics {
+                visit(child, order);
+            }
+            for (_, child) in &node.typed {
+                visit(child, order);
+            }
+            if let Some(child) = &node.string {
+                visit(child, order);
+            }
+            order.extend(&node.greedy);
+        }
+        visit(&self.root, &mut order);
+        order.into_iter().map(|id| &self.routes[id])
+    }
+
+    /// The routes in the order of the file (a route's index is its position here).
+    pub(crate) fn routes_by_index(&self) -> impl Iterator<Item = &Route> {
+        self.routes.iter()
+    }
+
+    pub(crate) fn route(&self, id: RouteId) -> &Route {
+        &self.routes[id]
+    }
+
+    /// Finds the route for a request: `path` is the path as the client sent it (still
+    /// percent-encoded, without the query string).
+    ///
+    /// # Errors
+    ///
+    /// [`MatchError::NotFound`] when no route matches the path with parameters of the declared
+    /// types; [`MatchError::MethodNotAllowed`] when routes match the path but none accepts the
+    /// method.
+    pub fn at<'t, 'p>(
+        &'t self,
+        method: &Method,
+        path: &'p str,
+    ) -> Result<Match<'t, 'p>, MatchError> {
+        let Some(rest) = path.strip_prefix('/') else {
+            return Err(MatchError::NotFound);
+        };
+        // One trailing slash is not significant: `/events/` is `/events`.
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        let rest = (!rest.is_empty()).then_some(rest);
+        let mut values = Vec::new();
+        let mut found = None;
+        let routes = &self.routes;
+        walk(&self.root, rest, &mut values, &mut |ids| {
+            found = pick(routes, ids, method);
+            found.is_some()
+        });
+        if let Some(index) = found {
+            return Ok(Match {
+                route: &self.routes[index],
+                index,
+                values,
+            });
+        }
+        // No route takes this method: find the methods the path does accept, for a 405.
+        let mut allowed = MethodSet::EMPTY;
+        values.clear();
+        walk(&self.root, rest, &mut values, &mut |ids| {
+            allowed = ids
+                .iter()
+                .fold(allowed, |set, &id| set.union(routes[id].methods));
+            false
+        });
+        if allowed == MethodSet::EMPTY {
+            Err(MatchError::NotFound)
+        } else {
+            Err(MatchError::MethodNotAllowed {
+                allow: allowed.allow(),
+            })
+        }
+    }
+}
+
+/// The route among `ids` (all matching the path) that answers `method`. An explicit HEAD route
+/// is preferred to the HEAD a GET route implies.
+fn pick(routes: &[Route], ids: &[RouteId], method: &Method) -> Option<RouteId> {
+    let exact = ids.iter().find(|&&id| routes[id].methods.contains(method));
+    exact
+        .or_else(|| ids.iter().find(|&&id| routes[id].answers(method)))
+        .copied()
+}
+
+/// Percent-decodes one segment; `None` when it decodes to invalid UTF-8, which no route matches.
+fn decode(raw: &str) -> Option<Cow<'_, str>> {
+    if raw.contains('%') {
+        percent_encoding::percent_decode_str(raw).decode_utf8().ok()
+    } else {
+        Some(Cow::Borrowed(raw))
+    }
+}
+
+/// Depth-first search in precedence order. `rest` is the path after the segments already
+/// consumed, without its leading `/`; `None` once the path is used up. `visit` is called with
+/// the routes of every node the whole path reaches, and stops the search by returning `true`,
+/// leaving the parameters of that match in `values`.
+fn walk<'p>(
+    node: &Node,
+    rest: Option<&'p str>,
+    values: &mut Vec<ParamValue<'p>>,
+    visit: &mut dyn FnMut(&[RouteId]) -> bool,
+) -> bool {
+    let Some(rest) = rest else {
+        return !node.routes.is_empty() && visit(&node.routes);
+    };
+    let (raw, tail) = match rest.find('/') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    // Empty segments (`//`) match nothing.
+    let Some(segment) = decode(raw).filter(|_| !raw.is_empty()) else {
+        return false;
+    };
+    if let Ok(at) = node
+        .statics
+        .binary_search_by(|(s, _)| s.as_ref().cmp(segment.as_ref()))
+    {
+        if walk(&node.statics[at].1, tail, values, visit) {
+            return true;
+        }
+    }
+    for (matcher, child) in &node.typed {
+        if let Some(value) = matcher.parse(&segment) {
+            values.push(value);
+            if walk(child, tail, values, visit) {
+                return true;
+            }
+            values.pop();
+        }
+    }
+    if let Some(child) = &node.string {
+        values.push(ParamValue::Str(segment));
+        if walk(child, tail, values, visit) {
+            return true;
+        }
+        values.pop();
+    }
+    if !node.greedy.is_empty() && !rest.split('/').any(str::is_empty) {
+        if let Some(value) = decode(rest) {
+            values.push(ParamValue::Path(value));
+            if visit(&node.greedy) {
+                return true;
+            }
+            values.pop();
+        }
+    }
+    false
+}
+
+/// A template segment resolved against `params`.
+#[derive(Debug)]
+enum Compiled {
+    Static(String),
+    Typed(Matcher),
+    Str,
+    Greedy,
+}
+
+struct Compiler<'a> {
+    source: &'a Arc<Source>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// One compiled regex per distinct pattern.
+    regexes: HashMap<String, Arc<(String, regex::Regex)>>,
+}
+
+impl Compiler<'_> {
+    fn error(&mut self, kind: DiagnosticKind, span: Range<usize>, message: String) {
+        self.diagnostics
+            .push(Diagnostic::at(kind, self.source, span, message));
+    }
+
+    fn settings(&mut self, document: &Document) -> Settings {
+        let mut settings = Settings {
+            debug: document.app.debug,
+            headers: http::HeaderMap::new(),
+        };
+        for (name, value) in &document.app.headers {
+            let parsed_name = http::HeaderName::from_bytes(name.value.as_bytes());
+            let parsed_value = http::HeaderValue::from_str(&value.value);
+            match (parsed_name, parsed_value) {
+                (Ok(n), Ok(v)) => {
+                    settings.headers.append(n, v);
+                }
+                (Err(_), _) => {
+                    let message = format!(
+                        "`{}` is not a valid HTTP header name",
+                        name.value.escape_debug()
+                    );
+                    self.error(DiagnosticKind::InvalidValue, name.span.clone(), message);
+                }
+                (_, Err(_)) => {
+                    let message =
+                        "not a valid HTTP header value (control characters are not allowed)"
+                            .to_owned();
+                    self.error(DiagnosticKind::InvalidValue, value.span.clone(), message);
+                }
+            }
+        }
+        settings
+    }
+
+    /// Resolves one declaration; `None` when it has any error (all of them reported).
+    fn route(&mut self, decl: &RouteDecl) -> Option<(Route, Vec<Compiled>)> {
+        let errors_before = self.diagnostics.len();
+        let path = &decl.path;
+        let mut template_ok = true;
+        let segments = match template::parse(&path.value) {
+            Ok(segments) => segments,
+            Err(errors) => {
+                template_ok = false;
+                for error in errors {
+                    let span =
+                        config::inner_span(self.source, &path.span, &path.value, error.range);
+                    self.error(DiagnosticKind::InvalidTemplate, span, error.message);
+                }
+                Vec::new()
+            }
+        };
+        let methods = self.methods(decl);
+        let names: Vec<&str> = segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Param { name, .. } => Some(name.as_str()),
+                Segment::Static(_) => None,
+            })
+            .collect();
+        let mut params = Vec::new();
+        let mut compiled = Vec::new();
+        let last = segments.len().saturating_sub(1);
+        for (i, segment) in segments.iter().enumerate() {
+            match segment {
+                Segment::Static(text) => compiled.push(Compiled::Static(text.clone())),
+                Segment::Param {
+                    name,
+                    greedy,
+                    range,
+                } => {
+                    let ty = self.param_type(decl, name, *greedy, i == last, range);
+                    compiled.push(match &ty {
+                        ParamType::Str => Compiled::Str,
+                        ParamType::Path => Compiled::Greedy,
+                        ParamType::Int => Compiled::Typed(Matcher::Int),
+                        ParamType::Float => Compiled::Typed(Matcher::Float),
+                        ParamType::Bool => Compiled::Typed(Matcher::Bool),
+                        ParamType::Uuid => Compiled::Typed(Matcher::Uuid),
+                        ParamType::Regex(pattern) => match self.regexes.get(pattern) {
+                            Some(regex) => Compiled::Typed(Matcher::Regex(Arc::clone(regex))),
+                            None => Compiled::Str, // reported by param_type
+                        },
+                    });
+                    params.push((name.clone(), ty));
+                }
+            }
+        }
+        for param in &decl.params {
+            if template_ok && !names.contains(&param.name.as_str()) {
+                let mut message = format!(
+                    "`params` names `{}`, which is not a parameter of `{}`",
+                    param.name, path.value
+                );
+                if let Some(close) = did_you_mean(&param.name, &names) {
+                    message.push_str(&format!(", did you mean `{close}`?"));
+                }
+                self.error(
+                    DiagnosticKind::UnknownParam,
+                    param.name_span.clone(),
+                    message,
+                );
+            }
+        }
+        if self.diagnostics.len() > errors_before {
+            return None;
+        }
+        let route = Route {
+            template: path.value.clone(),
+            methods,
+            handler: decl.handler.value.clone(),
+            params,
+            path_span: path.span.clone(),
+        };
+        Some((route, compiled))
+    }
+
+    fn methods(&mut self, decl: &RouteDecl) -> MethodSet {
+        let Some(names) = &decl.methods else {
+            return MethodSet::ANY;
+        };
+        if names.is_empty() {
+            let span = decl.methods_span.clone();
+            let message = "`methods` is empty, so the route answers nothing; remove the key to accept every method";
+            self.error(DiagnosticKind::InvalidValue, span, message.to_owned());
+        }
+        let mut set = MethodSet::EMPTY;
+        for name in names {
+            match MethodSet::parse_one(&name.value) {
+                Some(method) => set.insert(&method),
+                None => {
+                    let mut message = format!("unknown method `{}`", name.value);
+                    match did_you_mean(&name.value, method::NAMES) {
+                        Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
+                        None => message.push_str(&format!(
+                            ", expected one of {}",
+                            config::list(method::NAMES)
+                        )),
+                    }
+                    self.error(DiagnosticKind::UnknownMethod, name.span.clone(), message);
+                }
+            }
+        }
+        set
+    }
+
+    /// The type of parameter `name` from `params` (default `str`, or `path` for `{name+}`).
+    fn param_type(
+        &mut self,
+        decl: &RouteDecl,
+        name: &str,
+        greedy: bool,
+        last: bool,
+        range: &Range<usize>,
+    ) -> ParamType {
+        let Some(param) = decl.params.iter().find(|p| p.name == name) else {
+            return if greedy {
+                ParamType::Path
+            } else {
+                ParamType::Str
+            };
+        };
+        let span = param.ty_span.clone();
+        let ty = match &param.ty {
+            TypeDecl::Named(type_name) => match ParamType::from_name(type_name) {
+                Some(ty) => ty,
+                None => {
+                    let mut message = format!("unknown parameter type `{type_name}`");
+                    match did_you_mean(type_name, ParamType::NAMES) {
+                        Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
+                        None => message.push_str(&format!(
+                            ", expected {}",
+                            config::list_with(
+                                ParamType::NAMES,
+                                Some("a table `{ regex = \"...\" }`")
+                            )
+                        )),
+                    }
+                    self.error(DiagnosticKind::UnknownType, span, message);
+                    return ParamType::Str;
+                }
+            },
+            TypeDecl::Regex(pattern) => {
+                if !self.regexes.contains_key(pattern) {
+                    match compile_regex(pattern) {
+                        Ok(regex) => {
+                            self.regexes
+                                .insert(pattern.clone(), Arc::new((pattern.clone(), regex)));
+                        }
+                        Err(error) => {
+                            let span = match error.range {
+                                Some(range) => {
+                                    config::inner_span(self.source, &span, pattern, range)
+                                }
+                                None => span,
+                            };
+                            self.error(
+                                DiagnosticKind::InvalidRegex,
+                                span,
+                                format!("invalid regex: {}", error.message),
+                            );
+                            return ParamType::Str;
+                        }
+                    }
+                }
+                ParamType::Regex(pattern.clone())
+            }
+        };
+        if greedy && ty != ParamType::Path {
+            let message =
+                format!("`{{{name}+}}` is greedy, so its type is always `path`, not `{ty}`");
+            self.error(DiagnosticKind::InvalidTemplate, span, message);
+        } else if ty == ParamType::Path && !last {
+            let template_span = config::inner_span(
+                self.source,
+                &decl.path.span,
+                &decl.path.value,
+                range.clone(),
+            );
+            let message = format!(
+                "parameter `{name}` has type `path`, which is greedy and must be the last segment"
+            );
+            self.error(DiagnosticKind::InvalidTemplate, template_span, message);
+        }
+        ty
+    }
+}
