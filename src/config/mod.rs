@@ -364,17 +364,18 @@ pub(crate) fn list_with(names: &[&str], last: Option<&str>) -> String {
 /// The known name closest to `name`, when it is close enough to be a typo.
 pub(crate) fn did_you_mean<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
     let name = name.to_ascii_lowercase();
-    known
+    let distance = |candidate: &str| edit_distance(&name, &candidate.to_ascii_lowercase());
+    let close = known
         .iter()
-        .map(|candidate| {
-            (
-                edit_distance(&name, &candidate.to_ascii_lowercase()),
-                *candidate,
-            )
-        })
-        .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+        .map(|candidate| (distance(candidate), *candidate))
+        .filter(|(d, candidate)| *d <= (candidate.len().max(name.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, candidate)| candidate);
+    // `integer` for `int`, `boolean` for `bool`: a longer spelling of a known name.
+    close.or_else(|| {
+        let prefix = |k: &&str| k.len() >= 3 && name.starts_with(&k.to_ascii_lowercase());
+        known.iter().copied().filter(prefix).max_by_key(|k| k.len())
+    })
 }
 
 /// Edit distance in characters, counting a swap of two neighbours as one edit (`GTE` is one
