@@ -1,4 +1,5 @@
 //! minik's integration tests, in one binary to keep link time low.
 
+mod app;
 mod diagnostics;
 mod matching;
