@@ -190,11 +190,11 @@ impl AppBuilder {
     ///         .handler("get_articles", get_articles)
     /// }
     ///
-    /// #[test]
+    /// // In `tests/routes.rs`, or a `#[cfg(test)]` module: mark this function `#[test]`.
     /// fn routes_and_handlers_agree() {
     ///     app().build().unwrap(); // panics with every diagnostic, located
     /// }
-    /// # app().build().unwrap();
+    /// # routes_and_handlers_agree();
     /// ```
     pub fn build(self) -> Result<App, Diagnostics> {
         let (name, text) = match self.file {

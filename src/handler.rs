@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::extract::{FromRequest, FromRequestParts, Schema};
+use crate::extract::{FromRequest, FromRequestParts, Rejection, Schema};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response, internal_error};
 
@@ -125,14 +125,14 @@ macro_rules! impl_handler {
                 let started = catch_unwind(AssertUnwindSafe(|| {
                     $(let $part = $part::from_request_parts(&request)?;)*
                     let last = L::from_request(request)?;
-                    Ok::<_, Response>(self($($part,)* last))
+                    Ok::<_, Rejection>(self($($part,)* last))
                 }));
                 match started {
                     Ok(Ok(future)) => {
                         let future = async move { future.await.into_response() };
                         Reply::Pending(Box::pin(CatchPanic(Box::pin(future))))
                     }
-                    Ok(Err(rejection)) => Reply::Ready(rejection),
+                    Ok(Err(rejection)) => Reply::Ready(rejection.into_response()),
                     Err(payload) => Reply::Ready(panic_response(payload)),
                 }
             }
@@ -154,10 +154,11 @@ macro_rules! impl_handler {
                 let answered = catch_unwind(AssertUnwindSafe(|| {
                     $(let $part = $part::from_request_parts(&request)?;)*
                     let last = L::from_request(request)?;
-                    Ok::<_, Response>(self($($part,)* last).into_response())
+                    Ok::<_, Rejection>(self($($part,)* last).into_response())
                 }));
                 Reply::Ready(match answered {
-                    Ok(Ok(response) | Err(response)) => response,
+                    Ok(Ok(response)) => response,
+                    Ok(Err(rejection)) => rejection.into_response(),
                     Err(payload) => panic_response(payload),
                 })
             }

@@ -17,14 +17,44 @@ use crate::response::{IntoResponse, Json, Response};
 
 pub(crate) use self::schema::{Kind, Schema};
 
+/// The answer an extractor gives instead of a value: a 400 for a malformed body, a 404 for a
+/// parameter outside the handler's type, or any response.
+#[derive(Debug)]
+pub struct Rejection(Box<Response>);
+
+impl Rejection {
+    /// The response that will be sent.
+    pub fn response(&self) -> &Response {
+        &self.0
+    }
+}
+
+impl From<Response> for Rejection {
+    fn from(response: Response) -> Self {
+        Rejection(Box::new(response))
+    }
+}
+
+impl From<HttpError> for Rejection {
+    fn from(error: HttpError) -> Self {
+        Rejection(Box::new(error.into_response()))
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
 /// An extractor that reads the request without consuming it.
 pub trait FromRequestParts: Sized {
-    /// Extracts the value, or returns the response to send instead (a 400 or 404).
+    /// Extracts the value, or the response to send instead (a 400 or 404).
     ///
     /// # Errors
     ///
     /// The response to answer with when the request does not fit.
-    fn from_request_parts(request: &Request) -> Result<Self, Response>;
+    fn from_request_parts(request: &Request) -> Result<Self, Rejection>;
 
     /// The path parameters this extractor expects, when it knows them (see [`Path`]).
     #[doc(hidden)]
@@ -42,7 +72,7 @@ pub trait FromRequest<M = private::ViaRequest>: Sized {
     /// # Errors
     ///
     /// The response to answer with when the request does not fit.
-    fn from_request(request: Request) -> Result<Self, Response>;
+    fn from_request(request: Request) -> Result<Self, Rejection>;
 
     /// As [`FromRequestParts::path_schema`].
     #[doc(hidden)]
@@ -61,7 +91,7 @@ mod private {
 }
 
 impl<T: FromRequestParts> FromRequest<private::ViaParts> for T {
-    fn from_request(request: Request) -> Result<Self, Response> {
+    fn from_request(request: Request) -> Result<Self, Rejection> {
         T::from_request_parts(&request)
     }
 
@@ -71,7 +101,7 @@ impl<T: FromRequestParts> FromRequest<private::ViaParts> for T {
 }
 
 impl FromRequest for Request {
-    fn from_request(request: Request) -> Result<Self, Response> {
+    fn from_request(request: Request) -> Result<Self, Rejection> {
         Ok(request)
     }
 }
@@ -115,13 +145,13 @@ impl FromRequest for Request {
 pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequestParts for Path<T> {
-    fn from_request_parts(request: &Request) -> Result<Self, Response> {
+    fn from_request_parts(request: &Request) -> Result<Self, Rejection> {
         // The router has parsed every value as its declared type, so a failure here is a value
         // outside a narrower Rust type (300 for a `u8`): minik's rule makes that a 404.
         params::from_params(&request.params)
             .map(Path)
             .map_err(|error| {
-                HttpError::not_found(format!("invalid path parameter: {error}")).into_response()
+                HttpError::not_found(format!("invalid path parameter: {error}")).into()
             })
     }
 
@@ -131,11 +161,9 @@ impl<T: DeserializeOwned> FromRequestParts for Path<T> {
 }
 
 impl<T: DeserializeOwned> FromRequest for Json<T> {
-    fn from_request(request: Request) -> Result<Self, Response> {
+    fn from_request(request: Request) -> Result<Self, Rejection> {
         serde_json::from_slice(request.body())
             .map(Json)
-            .map_err(|error| {
-                HttpError::bad_request(format!("invalid JSON body: {error}")).into_response()
-            })
+            .map_err(|error| HttpError::bad_request(format!("invalid JSON body: {error}")).into())
     }
 }

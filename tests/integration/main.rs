@@ -3,3 +3,4 @@
 mod app;
 mod diagnostics;
 mod matching;
+mod properties;
