@@ -5,12 +5,15 @@ use std::panic::Location;
 
 use http::{HeaderValue, Method, StatusCode, header};
 
+use std::sync::Arc;
+
 use crate::config::did_you_mean;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+use crate::event::{self, EventError, Parsed};
 use crate::extract::{Kind, Schema};
 use crate::handler::{BoxedHandler, Handler, boxed};
 use crate::request::Request;
-use crate::response::{Body, Response};
+use crate::response::{Body, IntoResponse, Response};
 use crate::router::{MatchError, ParamType, Route, RouteTable};
 
 /// A minik application: routes from a TOML file, each bound to a named handler.
@@ -99,7 +102,7 @@ impl App {
         let head = request.method() == Method::HEAD;
         let found = self
             .table
-            .at(request.method(), request.path())
+            .lookup(&request.method, &request.route_path, request.path_decoded)
             .map(|found| {
                 let index = found.index();
                 let names = found.route().params().iter().map(|(name, _)| name.clone());
@@ -127,6 +130,66 @@ impl App {
         };
         self.finish(&mut response, head);
         response
+    }
+
+    /// Answers one Lambda invocation payload: the event of any HTTP source in, the response
+    /// payload for that source out. This is what runs for each invocation on Lambda,
+    /// without the Lambda runtime: local mode, tests and benchmarks go through it.
+    ///
+    /// # Errors
+    ///
+    /// An [`EventError`] when the payload is not an HTTP request (an authorizer or WebSocket
+    /// event, a JSON array, bytes that are not JSON): there is no HTTP client to answer, so
+    /// the invocation itself fails. An HTTP request minik cannot read (a body flagged
+    /// `isBase64Encoded` that is not base64, an invalid header) is answered with a 400.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # tokio_test(async {
+    /// let app = minik::App::from_toml("routes.toml", "[[route]]\npath = \"/hello/{name}\"\nhandler = \"hello\"")
+    ///     .handler("hello", |minik::Path(name): minik::Path<String>| name)
+    ///     .build()?;
+    /// let event = br#"{"version": "2.0", "rawPath": "/hello/ada", "rawQueryString": "",
+    ///     "requestContext": {"http": {"method": "GET"}, "stage": "$default"}}"#;
+    /// let reply = app.respond(event).await?;
+    /// let reply: serde_json::Value = serde_json::from_slice(&reply)?;
+    /// assert_eq!(reply["statusCode"], 200);
+    /// assert_eq!(reply["body"], "ada");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// # fn tokio_test<F: std::future::Future>(f: F) -> F::Output {
+    /// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+    /// # }
+    /// ```
+    pub async fn respond(&self, event: &[u8]) -> Result<Vec<u8>, EventError> {
+        self.respond_with_context(event, None).await
+    }
+
+    /// As [`App::respond`], with the Lambda context of the invocation, which handlers reach
+    /// with [`Request::context`].
+    ///
+    /// # Errors
+    ///
+    /// As [`App::respond`].
+    pub async fn respond_with_context(
+        &self,
+        event: &[u8],
+        context: Option<Arc<lambda_runtime::Context>>,
+    ) -> Result<Vec<u8>, EventError> {
+        let Parsed { origin, request } = event::parse(event, &self.table.settings)?;
+        let response = match request {
+            Ok(mut request) => {
+                event::attach(&mut request, event, context);
+                self.call(request).await
+            }
+            Err(error) => {
+                let mut response = error.into_response();
+                self.finish(&mut response, false);
+                response
+            }
+        };
+        Ok(event::shape(origin, &response))
     }
 
     fn finish(&self, response: &mut Response, head: bool) {
@@ -197,6 +260,7 @@ impl AppBuilder {
     /// # routes_and_handlers_agree();
     /// ```
     pub fn build(self) -> Result<App, Diagnostics> {
+        crate::handler::record_panic_locations();
         let (name, text) = match self.file {
             Ok(file) => file,
             Err(diagnostic) => return Err(Diagnostics::new(vec![diagnostic])),

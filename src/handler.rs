@@ -74,15 +74,39 @@ pub(crate) fn boxed<M, H: Handler<M>>(handler: H) -> BoxedHandler {
     Arc::new(move |request| handler.call(request))
 }
 
-/// The 500 for a panic; its message goes to the response's debug details only.
+thread_local! {
+    /// Where the last panic on this thread happened, recorded by minik's panic hook.
+    static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs, once per process, a panic hook that records where a panic happened (a panic's
+/// payload has only its message) and then runs the hook that was there before, so panics are
+/// still logged as usual.
+pub(crate) fn record_panic_locations() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+            // `try_with`: a panic while the thread-local is being destroyed records nothing.
+            let _ = PANIC_LOCATION.try_with(|cell| cell.replace(location));
+            previous(info);
+        }));
+    });
+}
+
+/// The 500 for a panic; its message and location go to the response's debug details only.
 fn panic_response(payload: Box<dyn Any + Send>) -> Response {
     let message = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+    let location = PANIC_LOCATION.try_with(|cell| cell.take()).ok().flatten();
     let mut response = internal_error(None);
-    response.internal = Some(serde_json::json!({ "panic": message }));
+    response.internal = Some(serde_json::json!({ "panic": message, "location": location }));
     response
 }
 

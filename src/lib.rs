@@ -56,6 +56,68 @@
 //! # Ok::<(), minik::Diagnostics>(())
 //! ```
 //!
+//! # One handler, every HTTP source
+//!
+//! The handler code is the same whatever sent the request: minik detects the source from the
+//! event and shapes the response for it. [`App::respond`] turns one invocation payload into
+//! the response payload, as the Lambda runtime does for each invocation:
+//!
+//! ```
+//! use minik::{App, Json, Path, Request};
+//! use serde_json::{Value, json};
+//!
+//! fn hello(Path(name): Path<String>, request: Request) -> Json<Value> {
+//!     Json(json!({ "hello": name, "via": request.source().map(|s| s.name()) }))
+//! }
+//!
+//! let app = App::from_toml("routes.toml", "[[route]]\npath = \"/hello/{name}\"\nhandler = \"hello\"")
+//!     .handler("hello", hello)
+//!     .build()?;
+//!
+//! let rest = r#"{"resource": "/hello/{name}", "path": "/hello/ada", "httpMethod": "GET",
+//!     "headers": null, "body": null, "requestContext": {"apiId": "a1", "stage": "prod"}}"#;
+//! let http_api = r#"{"version": "2.0", "rawPath": "/hello/ada", "rawQueryString": "",
+//!     "requestContext": {"http": {"method": "GET"}, "stage": "$default",
+//!     "domainName": "a1.execute-api.us-east-1.amazonaws.com"}}"#;
+//! let alb = r#"{"requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:..."}},
+//!     "httpMethod": "GET", "path": "/hello/ada", "headers": {}, "body": "", "isBase64Encoded": false}"#;
+//! let function_url = r#"{"version": "2.0", "rawPath": "/hello/ada", "rawQueryString": "",
+//!     "requestContext": {"http": {"method": "GET"}, "domainName": "abc.lambda-url.us-east-1.on.aws"}}"#;
+//!
+//! let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+//! for (event, via, reply_field) in [
+//!     (rest, "rest", "multiValueHeaders"),
+//!     (http_api, "http", "cookies"),
+//!     (alb, "alb", "statusDescription"),
+//!     (function_url, "url", "cookies"),
+//! ] {
+//!     let reply = runtime.block_on(app.respond(event.as_bytes()))?;
+//!     let reply: Value = serde_json::from_slice(&reply)?;
+//!     assert_eq!(reply["statusCode"], 200);
+//!     assert_eq!(reply["body"], json!({ "hello": "ada", "via": via }).to_string());
+//!     assert!(reply.get(reply_field).is_some(), "{via} replies have `{reply_field}`");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Routing uses the path the client sent, for every source, never API Gateway's `resource`:
+//! the same routes file works behind API Gateway, an ALB and a Function URL.
+//!
+//! - **HTTP API stages**: on `execute-api` hosts an HTTP API puts a named stage in front of
+//!   `rawPath` (`/prod/hello/ada`); minik removes it when it is there (never `$default`).
+//!   REST APIs leave the stage out of `path` already.
+//! - **Custom domains** keep their API mapping's base path in the path (`/v1/hello/ada`):
+//!   declare it with `[app] base_path = "/v1"` and minik removes it when it is there, so the
+//!   same function also answers on the `execute-api` host, where it is absent.
+//! - **Encoding**: REST APIs, ALB and Function URLs deliver the path percent-encoded; HTTP APIs
+//!   deliver `rawPath` decoded. minik decodes each segment exactly once. ALB query strings
+//!   arrive undecoded and are decoded; a repeated query key keeps every value.
+//!
+//! Events that are not HTTP requests (authorizer inputs, WebSocket events, S3 notifications, a
+//! JSON array, bytes that are not JSON) fail the invocation with an [`EventError`] that says
+//! what was received. An HTTP request minik cannot read (a body flagged `isBase64Encoded` that
+//! is not base64, a header that is not valid HTTP) is answered with a 400.
+//!
 //! # The routes file
 //!
 //! ```toml
@@ -158,6 +220,7 @@ mod app;
 mod config;
 mod diagnostic;
 mod error;
+mod event;
 pub mod extract;
 mod handler;
 mod request;
@@ -167,6 +230,7 @@ mod router;
 pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use crate::error::{Error, HttpError, Result};
+pub use crate::event::{EventError, Source};
 pub use crate::extract::Path;
 pub use crate::handler::Handler;
 pub use crate::request::Request;

@@ -1,33 +1,91 @@
 //! The request a handler sees, whatever source sent it.
 
-use http::{HeaderMap, Method};
+use std::sync::{Arc, LazyLock, OnceLock};
 
+use http::{HeaderMap, Method, header};
+use lambda_runtime::Context;
+use serde::de::DeserializeOwned;
+
+use crate::error::HttpError;
+use crate::event::Source;
 use crate::router::ParamValue;
 
-/// An HTTP request routed to a handler.
+/// An HTTP request routed to a handler: the same type for API Gateway (REST and HTTP APIs),
+/// ALB, Function URLs and VPC Lattice.
 ///
 /// Handlers take it whole (`fn(Request)`) or through extractors such as
-/// [`Path`](crate::Path) and [`Json`](crate::Json).
+/// [`Path`](crate::Path) and [`Json`](crate::Json). The raw event ([`Request::event`]) and the
+/// Lambda context ([`Request::context`]) stay reachable, as minik's `aws_event` and
+/// `aws_context` are.
 #[derive(Debug, Clone)]
 pub struct Request {
-    method: Method,
-    path: String,
-    headers: HeaderMap,
-    body: Vec<u8>,
+    pub(crate) method: Method,
+    /// The path as the event carried it.
+    pub(crate) raw_path: String,
+    /// The path minik routes on: stage and base path removed, still percent-encoded unless
+    /// `path_decoded` (HTTP APIs deliver `rawPath` already decoded).
+    pub(crate) route_path: String,
+    pub(crate) path_decoded: bool,
+    pub(crate) headers: HeaderMap,
+    /// Decoded query parameters, in order, repeats kept.
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
     /// Set by routing: the matched parameters, in template order.
     pub(crate) params: Vec<(String, ParamValue<'static>)>,
+    pub(crate) source: Option<Source>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) source_ip: Option<String>,
+    pub(crate) stage: Option<String>,
+    pub(crate) stage_variables: Vec<(String, String)>,
+    pub(crate) event: Option<Arc<RawEvent>>,
+    pub(crate) context: Option<Arc<Context>>,
+}
+
+/// The event's bytes, parsed into JSON only if a handler asks for it.
+#[derive(Debug)]
+pub(crate) struct RawEvent {
+    pub(crate) bytes: Box<[u8]>,
+    pub(crate) json: OnceLock<serde_json::Value>,
 }
 
 impl Request {
-    /// A request with no headers and no body. `path` is the path as a client sends it:
-    /// percent-encoded, without the query string.
+    /// A request with no headers, query or body, as if from no particular source: for tests.
+    /// `path` is the path as a client sends it: percent-encoded, with an optional query string.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use minik::{Method, Request};
+    ///
+    /// let request = Request::new(Method::GET, "/search?q=caf%C3%A9&page=2");
+    /// assert_eq!(request.path(), "/search");
+    /// assert_eq!(request.query("q"), Some("café"));
+    /// ```
     pub fn new(method: Method, path: impl Into<String>) -> Self {
+        let mut path = path.into();
+        let query = match path.split_once('?') {
+            Some((_, query)) => parse_query(query),
+            None => Vec::new(),
+        };
+        if let Some(at) = path.find('?') {
+            path.truncate(at);
+        }
         Request {
             method,
-            path: path.into(),
+            raw_path: path.clone(),
+            route_path: path,
+            path_decoded: false,
             headers: HeaderMap::new(),
+            query,
             body: Vec::new(),
             params: Vec::new(),
+            source: None,
+            request_id: None,
+            source_ip: None,
+            stage: None,
+            stage_variables: Vec::new(),
+            event: None,
+            context: None,
         }
     }
 
@@ -50,9 +108,20 @@ impl Request {
         &self.method
     }
 
-    /// The path as the client sent it (percent-encoded).
-    pub fn path(&self) -> &str {
-        &self.path
+    /// The path the request was routed on, percent-decoded (`/my%20path` is `/my path`):
+    /// without the stage an HTTP API puts in front of it, nor the `[app] base_path`.
+    pub fn path(&self) -> std::borrow::Cow<'_, str> {
+        if self.path_decoded {
+            std::borrow::Cow::Borrowed(&self.route_path)
+        } else {
+            percent_encoding::percent_decode_str(&self.route_path).decode_utf8_lossy()
+        }
+    }
+
+    /// The path exactly as the event carried it (for HTTP APIs, already decoded by API
+    /// Gateway; elsewhere percent-encoded), stage and base path included.
+    pub fn raw_path(&self) -> &str {
+        &self.raw_path
     }
 
     /// The headers (case-insensitive names, several values per name).
@@ -60,9 +129,71 @@ impl Request {
         &self.headers
     }
 
-    /// The body as bytes.
+    /// The first value of header `name`, if it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The first value of query parameter `name`, decoded.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of query parameter `name`, in order.
+    pub fn query_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.query
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// All query parameters, decoded, in order, repeats included.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The cookies of the `Cookie` headers, as `(name, value)`.
+    pub fn cookies(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+    }
+
+    /// The value of cookie `name`.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// The body as bytes (base64-decoded when the event said `isBase64Encoded`).
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// The body as text.
+    ///
+    /// # Errors
+    ///
+    /// A 400 when the body is not UTF-8.
+    pub fn text(&self) -> Result<&str, HttpError> {
+        std::str::from_utf8(&self.body)
+            .map_err(|_| HttpError::bad_request("the body is not valid UTF-8 text"))
+    }
+
+    /// The body parsed as JSON into `T` (`serde_json::Value` for any JSON).
+    ///
+    /// # Errors
+    ///
+    /// A 400 whose message names the problem, such as
+    /// `invalid JSON body: expected value at line 1 column 1`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, HttpError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|error| HttpError::bad_request(format!("invalid JSON body: {error}")))
     }
 
     /// The path parameter `name`, parsed as its declared type.
@@ -77,4 +208,84 @@ impl Request {
     pub fn params(&self) -> &[(String, ParamValue<'static>)] {
         &self.params
     }
+
+    /// Which service sent the request; `None` for a request built in code.
+    pub fn source(&self) -> Option<Source> {
+        self.source
+    }
+
+    /// The request id of the source (`requestContext.requestId`), or else the Lambda request id.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref().or_else(|| {
+            self.context
+                .as_deref()
+                .map(|c| c.request_id.as_str())
+                .filter(|id| !id.is_empty())
+        })
+    }
+
+    /// The client's IP address as the source reports it (API Gateway's `sourceIp`, or the
+    /// first address of `X-Forwarded-For` behind an ALB or VPC Lattice).
+    pub fn source_ip(&self) -> Option<&str> {
+        self.source_ip.as_deref()
+    }
+
+    /// The API Gateway stage (`prod`, `$default`), for the sources that have one.
+    pub fn stage(&self) -> Option<&str> {
+        self.stage.as_deref()
+    }
+
+    /// The API Gateway stage variable `name`.
+    pub fn stage_variable(&self, name: &str) -> Option<&str> {
+        self.stage_variables
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The raw event, as JSON (minik's `aws_event`); `Value::Null` for a request built in code.
+    pub fn event(&self) -> &serde_json::Value {
+        static NULL: serde_json::Value = serde_json::Value::Null;
+        match &self.event {
+            Some(event) => event
+                .json
+                .get_or_init(|| serde_json::from_slice(&event.bytes).unwrap_or_default()),
+            None => &NULL,
+        }
+    }
+
+    /// The raw event's bytes, exactly as Lambda delivered them.
+    pub fn event_bytes(&self) -> &[u8] {
+        self.event.as_ref().map_or(&[], |event| &event.bytes)
+    }
+
+    /// The authorizer's output (`requestContext.authorizer`), when the API has an authorizer.
+    pub fn authorizer(&self) -> Option<&serde_json::Value> {
+        self.event()
+            .pointer("/requestContext/authorizer")
+            .filter(|v| !v.is_null())
+    }
+
+    /// The claims of a JWT or Cognito authorizer (`authorizer.jwt.claims` on HTTP APIs,
+    /// `authorizer.claims` on REST APIs).
+    pub fn claims(&self) -> Option<&serde_json::Value> {
+        let authorizer = self.authorizer()?;
+        authorizer
+            .pointer("/jwt/claims")
+            .or_else(|| authorizer.get("claims"))
+            .filter(|v| v.is_object())
+    }
+
+    /// The Lambda context of the invocation (minik's `aws_context`); an empty one outside Lambda.
+    pub fn context(&self) -> &Context {
+        static EMPTY: LazyLock<Context> = LazyLock::new(Context::default);
+        self.context.as_deref().unwrap_or(&EMPTY)
+    }
+}
+
+/// Decodes a query string: `a=1&b=x%20y&a=2`, `+` as a space, as browsers send forms.
+pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect()
 }

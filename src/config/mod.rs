@@ -25,6 +25,7 @@ pub(crate) struct Located {
 #[derive(Debug, Default)]
 pub(crate) struct AppDecl {
     pub(crate) debug: bool,
+    pub(crate) base_path: Option<Located>,
     /// `[app.headers]`: name and value of each default response header.
     pub(crate) headers: Vec<(Located, Located)>,
 }
@@ -69,7 +70,7 @@ pub(crate) struct Document {
 }
 
 const TOP_KEYS: &[&str] = &["app", "route"];
-const APP_KEYS: &[&str] = &["debug", "headers"];
+const APP_KEYS: &[&str] = &["debug", "base_path", "headers"];
 const ROUTE_KEYS: &[&str] = &["path", "handler", "methods", "params"];
 const TYPE_KEYS: &[&str] = &["regex"];
 
@@ -203,6 +204,9 @@ impl Reader<'_> {
                     DeValue::Boolean(debug) => app.debug = *debug,
                     _ => self.wrong_type(value, "a boolean (`true` or `false`) for `debug`"),
                 },
+                "base_path" => {
+                    app.base_path = self.string(value, "a string path prefix for `base_path`")
+                }
                 "headers" => {
                     let Some(headers) =
                         self.table(value, "of header names and values for `[app.headers]`")

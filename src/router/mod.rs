@@ -208,6 +208,8 @@ pub struct RouteTable {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Settings {
     pub(crate) debug: bool,
+    /// `[app] base_path`: a prefix removed from request paths before routing.
+    pub(crate) base_path: Option<String>,
     pub(crate) headers: http::HeaderMap,
 }
 
@@ -424,6 +426,17 @@ impl RouteTable {
         method: &Method,
         path: &'p str,
     ) -> Result<Match<'t, 'p>, MatchError> {
+        self.lookup(method, path, false)
+    }
+
+    /// As [`RouteTable::at`]; `decoded` says the path was percent-decoded already (HTTP APIs
+    /// deliver `rawPath` decoded), so that a `%` in it is not decoded twice.
+    pub(crate) fn lookup<'t, 'p>(
+        &'t self,
+        method: &Method,
+        path: &'p str,
+        decoded: bool,
+    ) -> Result<Match<'t, 'p>, MatchError> {
         let Some(rest) = path.strip_prefix('/') else {
             return Err(MatchError::NotFound);
         };
@@ -433,7 +446,7 @@ impl RouteTable {
         let mut values = Vec::new();
         let mut found = None;
         let routes = &self.routes;
-        walk(&self.root, rest, &mut values, &mut |ids| {
+        walk(&self.root, rest, decoded, &mut values, &mut |ids| {
             found = pick(routes, ids, method);
             found.is_some()
         });
@@ -447,7 +460,7 @@ impl RouteTable {
         // No route takes this method: find the methods the path does accept, for a 405.
         let mut allowed = MethodSet::EMPTY;
         values.clear();
-        walk(&self.root, rest, &mut values, &mut |ids| {
+        walk(&self.root, rest, decoded, &mut values, &mut |ids| {
             allowed = ids
                 .iter()
                 .fold(allowed, |set, &id| set.union(routes[id].methods));
@@ -473,8 +486,8 @@ fn pick(routes: &[Route], ids: &[RouteId], method: &Method) -> Option<RouteId> {
 }
 
 /// Percent-decodes one segment; `None` when it decodes to invalid UTF-8, which no route matches.
-fn decode(raw: &str) -> Option<Cow<'_, str>> {
-    if raw.contains('%') {
+fn decode(raw: &str, decoded: bool) -> Option<Cow<'_, str>> {
+    if !decoded && raw.contains('%') {
         percent_encoding::percent_decode_str(raw).decode_utf8().ok()
     } else {
         Some(Cow::Borrowed(raw))
@@ -488,6 +501,7 @@ fn decode(raw: &str) -> Option<Cow<'_, str>> {
 fn walk<'p>(
     node: &Node,
     rest: Option<&'p str>,
+    decoded: bool,
     values: &mut Vec<ParamValue<'p>>,
     visit: &mut dyn FnMut(&[RouteId]) -> bool,
 ) -> bool {
@@ -499,21 +513,21 @@ fn walk<'p>(
         None => (rest, None),
     };
     // Empty segments (`//`) match nothing.
-    let Some(segment) = decode(raw).filter(|_| !raw.is_empty()) else {
+    let Some(segment) = decode(raw, decoded).filter(|_| !raw.is_empty()) else {
         return false;
     };
     if let Ok(at) = node
         .statics
         .binary_search_by(|(s, _)| s.as_ref().cmp(segment.as_ref()))
     {
-        if walk(&node.statics[at].1, tail, values, visit) {
+        if walk(&node.statics[at].1, tail, decoded, values, visit) {
             return true;
         }
     }
     for (matcher, child) in &node.typed {
         if let Some(value) = matcher.parse(&segment) {
             values.push(value);
-            if walk(child, tail, values, visit) {
+            if walk(child, tail, decoded, values, visit) {
                 return true;
             }
             values.pop();
@@ -521,13 +535,13 @@ fn walk<'p>(
     }
     if let Some(child) = &node.string {
         values.push(ParamValue::Str(segment));
-        if walk(child, tail, values, visit) {
+        if walk(child, tail, decoded, values, visit) {
             return true;
         }
         values.pop();
     }
     if !node.greedy.is_empty() && !rest.split('/').any(str::is_empty) {
-        if let Some(value) = decode(rest) {
+        if let Some(value) = decode(rest, decoded) {
             values.push(ParamValue::Path(value));
             if visit(&node.greedy) {
                 return true;
@@ -563,8 +577,27 @@ impl Compiler<'_> {
     fn settings(&mut self, document: &Document) -> Settings {
         let mut settings = Settings {
             debug: document.app.debug,
-            headers: http::HeaderMap::new(),
+            ..Settings::default()
         };
+        if let Some(base) = &document.app.base_path {
+            let valid = match template::parse(&base.value) {
+                Ok(segments) => {
+                    !segments.is_empty() && segments.iter().all(|s| matches!(s, Segment::Static(_)))
+                }
+                Err(_) => false,
+            };
+            if valid {
+                settings.base_path = Some(base.value.trim_end_matches('/').to_owned());
+            } else {
+                let message =
+                    "`base_path` must be static segments, such as \"/api\" or \"/v1/orders\"";
+                self.error(
+                    DiagnosticKind::InvalidValue,
+                    base.span.clone(),
+                    message.to_owned(),
+                );
+            }
+        }
         for (name, value) in &document.app.headers {
             let parsed_name = http::HeaderName::from_bytes(name.value.as_bytes());
             let parsed_value = http::HeaderValue::from_str(&value.value);

@@ -396,6 +396,11 @@ async fn debug_mode_relays_the_details() {
     let (status, body, _) = call(&app, Method::GET, "/panic", "").await;
     assert_eq!(status, 500);
     assert_eq!(body["details"]["panic"], "handler bug: secret-token-123");
+    let location = body["details"]["location"].as_str().unwrap();
+    assert!(
+        location.starts_with("tests/integration/app.rs:"),
+        "{location}"
+    );
     let (_, body, _) = call(&app, Method::GET, "/panic-async", "").await;
     assert_eq!(body["details"]["panic"], "async bug");
 }

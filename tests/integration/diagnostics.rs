@@ -77,6 +77,7 @@ fn each_kind_of_mistake_is_classified() {
     assert!(kinds("unknown_keys.toml").iter().all(|k| *k == UnknownKey));
     assert!(kinds("missing_keys.toml").iter().all(|k| *k == MissingKey));
     assert!(kinds("wrong_types.toml").iter().all(|k| *k == InvalidValue));
+    assert_eq!(kinds("base_path.toml"), [InvalidValue]);
     assert!(
         kinds("templates.toml")
             .iter()

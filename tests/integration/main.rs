@@ -2,5 +2,7 @@
 
 mod app;
 mod diagnostics;
+mod events;
+mod golden;
 mod matching;
 mod properties;

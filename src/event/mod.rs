@@ -1,0 +1,455 @@
+//! Lambda events in, Lambda responses out: every HTTP source, detected from the event.
+//!
+//! Design note: the event is deserialized once ([`raw::RawEvent`]), the source is decided from
+//! the fields that only it carries, and the [`Origin`] (source, and ALB's header mode) travels
+//! with the request so that [`reply::shape`] answers in the sender's format. The request path
+//! minik routes on is the one the client sent, never API Gateway's `resource`, so one routes
+//! file serves API Gateway, an ALB and a Function URL alike.
+
+mod raw;
+mod reply;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use base64::Engine;
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, Method};
+
+use self::raw::{Pairs, RawEvent};
+pub(crate) use self::reply::shape;
+use crate::error::HttpError;
+use crate::request::{Request, parse_query};
+use crate::router::Settings;
+
+/// The service that sent a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Source {
+    /// API Gateway REST API, or an HTTP API with payload format 1.0.
+    RestApi,
+    /// API Gateway HTTP API, payload format 2.0.
+    HttpApi,
+    /// A Lambda Function URL.
+    FunctionUrl,
+    /// An Application Load Balancer target group.
+    Alb,
+    /// VPC Lattice, payload version 1.
+    LatticeV1,
+    /// VPC Lattice, payload version 2.
+    LatticeV2,
+}
+
+impl Source {
+    /// A short name: `rest`, `http`, `url`, `alb`, `lattice-v1`, `lattice-v2`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::RestApi => "rest",
+            Source::HttpApi => "http",
+            Source::FunctionUrl => "url",
+            Source::Alb => "alb",
+            Source::LatticeV1 => "lattice-v1",
+            Source::LatticeV2 => "lattice-v2",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::RestApi => "API Gateway REST API",
+            Source::HttpApi => "API Gateway HTTP API",
+            Source::FunctionUrl => "Lambda Function URL",
+            Source::Alb => "Application Load Balancer",
+            Source::LatticeV1 => "VPC Lattice (v1)",
+            Source::LatticeV2 => "VPC Lattice (v2)",
+        })
+    }
+}
+
+/// Where a request came from, and so how to shape its response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub(crate) source: Source,
+    /// An ALB target group with multi-value headers on: the reply uses `multiValueHeaders`.
+    pub(crate) multi_value: bool,
+}
+
+/// Why an invocation payload is not an HTTP request minik can answer.
+///
+/// The invocation fails with this error (Lambda reports it to the caller); no HTTP response is
+/// produced, because there is no HTTP client to send one to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventError {
+    message: String,
+}
+
+impl EventError {
+    fn new(message: impl Into<String>) -> Self {
+        EventError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EventError {}
+
+/// The request an event carries, or the 400 to answer when the event is an HTTP request minik
+/// cannot read (invalid base64 body, invalid method or header).
+pub(crate) struct Parsed {
+    pub(crate) origin: Origin,
+    pub(crate) request: Result<Request, HttpError>,
+}
+
+/// What a JSON payload is, for the error message when it is not an object.
+fn describe_non_object(bytes: &[u8]) -> Option<&'static str> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => None,
+        Some(b'[') => Some("a JSON array"),
+        Some(b'"') => Some("a JSON string"),
+        Some(b'n') => Some("JSON null"),
+        Some(b't' | b'f') => Some("a JSON boolean"),
+        Some(b'-' | b'0'..=b'9') => Some("a JSON number"),
+        None => Some("an empty payload"),
+        Some(_) => Some("not JSON"),
+    }
+}
+
+const NOT_HTTP: &str = "expected an HTTP request from API Gateway, an Application Load Balancer, a Lambda Function URL or VPC Lattice";
+
+/// Reads one invocation payload.
+pub(crate) fn parse(bytes: &[u8], settings: &Settings) -> Result<Parsed, EventError> {
+    if let Some(what) = describe_non_object(bytes) {
+        return Err(EventError::new(format!(
+            "the event is {what}, not an HTTP request: {NOT_HTTP}"
+        )));
+    }
+    let raw: RawEvent<'_> = serde_json::from_slice(bytes).map_err(|error| {
+        EventError::new(format!("the event is not a valid HTTP event: {error}"))
+    })?;
+    let origin = detect(&raw)?;
+    let request = build(raw, origin, settings);
+    Ok(Parsed { origin, request })
+}
+
+/// Decides the source from the fields only it carries; refuses what is not a request.
+fn detect(raw: &RawEvent<'_>) -> Result<Origin, EventError> {
+    let not_http = |what: &str| {
+        Err(EventError::new(format!(
+            "the event is {what}, not an HTTP request: {NOT_HTTP}"
+        )))
+    };
+    let context = raw.request_context.as_ref();
+    if raw.status_code.is_some() {
+        return not_http("a response (it has `statusCode`)");
+    }
+    if raw.method_arn.is_some()
+        || raw.route_arn.is_some()
+        || matches!(raw.kind.as_deref(), Some("TOKEN" | "REQUEST"))
+    {
+        return not_http(
+            "an API Gateway authorizer input (it has `type`, `methodArn` or `routeArn`)",
+        );
+    }
+    if context.is_some_and(|c| c.event_type.is_some() || c.connection_id.is_some()) {
+        return not_http("an API Gateway WebSocket event (it has `requestContext.connectionId`)");
+    }
+    let origin = |source| {
+        Ok(Origin {
+            source,
+            multi_value: false,
+        })
+    };
+    if context.is_some_and(|c| c.elb.is_some()) {
+        // ALB sends one map or the other, by the target group's setting, and wants the same
+        // back. Some hand-written events carry both; the multi-value map then holds everything.
+        let multi_value = raw.multi_value_headers.is_some();
+        return Ok(Origin {
+            source: Source::Alb,
+            multi_value,
+        });
+    }
+    if let Some(context) = context.filter(|c| c.http.is_some()) {
+        if raw.version.as_deref() == Some("2.0") && raw.raw_path.is_some() {
+            let url = context
+                .domain_name
+                .as_deref()
+                .is_some_and(|d| d.contains(".lambda-url."));
+            return origin(if url {
+                Source::FunctionUrl
+            } else {
+                Source::HttpApi
+            });
+        }
+    }
+    if context.is_some_and(|c| c.service_arn.is_some())
+        || (raw.version.as_deref() == Some("2.0")
+            && raw.path.is_some()
+            && raw.http_method.is_none())
+    {
+        return origin(Source::LatticeV2);
+    }
+    if raw.lattice_raw_path.is_some() {
+        return origin(Source::LatticeV1);
+    }
+    if raw.http_method.is_some() && raw.path.is_some() {
+        return origin(Source::RestApi);
+    }
+    not_http("a JSON object of no known HTTP shape")
+}
+
+fn bad(message: impl Into<String>) -> HttpError {
+    HttpError::bad_request(message)
+}
+
+/// Builds the request of a detected event.
+fn build(raw: RawEvent<'_>, origin: Origin, settings: &Settings) -> Result<Request, HttpError> {
+    let context = raw.request_context.unwrap_or_default();
+    let http = context.http.unwrap_or_default();
+    let source = origin.source;
+    let method = match source {
+        Source::HttpApi | Source::FunctionUrl => http.method,
+        Source::LatticeV1 | Source::LatticeV2 => raw.method,
+        Source::RestApi | Source::Alb => raw.http_method,
+    };
+    let method = method.ok_or_else(|| bad("the event has no HTTP method"))?;
+    let method = Method::from_bytes(method.as_bytes())
+        .map_err(|_| bad(format!("invalid HTTP method `{method}`")))?;
+
+    let (raw_path, query) = match source {
+        Source::HttpApi | Source::FunctionUrl => {
+            let query = raw
+                .raw_query_string
+                .as_deref()
+                .map(parse_query)
+                .unwrap_or_default();
+            (raw.raw_path, query)
+        }
+        Source::RestApi => {
+            // The multi-value map holds every value; the single-value map only one of them.
+            let query = raw
+                .multi_value_query_string_parameters
+                .or(raw.query_string_parameters);
+            (raw.path, owned(query))
+        }
+        Source::Alb => {
+            // ALB passes the query through as the client wrote it: decode each name and value.
+            let query = raw
+                .multi_value_query_string_parameters
+                .or(raw.query_string_parameters);
+            let decoded = query.map(|pairs| {
+                pairs
+                    .0
+                    .iter()
+                    .map(|(n, v)| (form_decode(n), form_decode(v)))
+                    .collect()
+            });
+            (raw.path, decoded.unwrap_or_default())
+        }
+        Source::LatticeV1 => match raw.lattice_raw_path {
+            // Lattice v1 keeps the query string in `raw_path`.
+            Some(path) if path.contains('?') => {
+                let (path, query) = path.split_once('?').unwrap_or_default();
+                (Some(Cow::Owned(path.to_owned())), parse_query(query))
+            }
+            path => (path, owned(raw.lattice_query)),
+        },
+        Source::LatticeV2 => (raw.path, owned(raw.query_string_parameters)),
+    };
+    let raw_path = raw_path
+        .ok_or_else(|| bad("the event has no path"))?
+        .into_owned();
+    if !raw_path.starts_with('/') {
+        return Err(bad("the event's path does not start with `/`"));
+    }
+
+    let mut headers = HeaderMap::new();
+    let pairs = match source {
+        Source::RestApi | Source::Alb => raw.multi_value_headers.or(raw.headers),
+        _ => raw.headers,
+    };
+    for (name, value) in pairs.map(|p| p.0).unwrap_or_default() {
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| bad(format!("invalid header name `{}`", name.escape_debug())))?;
+        let header_value = HeaderValue::from_str(&value)
+            .map_err(|_| bad(format!("invalid value for header `{header_name}`")))?;
+        headers.append(header_name, header_value);
+    }
+    if let Some(cookies) = raw.cookies.filter(|c| !c.is_empty()) {
+        // HTTP APIs move cookies out of the headers; give them back as one `Cookie` header.
+        if !headers.contains_key(http::header::COOKIE) {
+            let joined = cookies.join("; ");
+            let value =
+                HeaderValue::from_str(&joined).map_err(|_| bad("invalid value in `cookies`"))?;
+            headers.insert(http::header::COOKIE, value);
+        }
+    }
+
+    let base64 = raw
+        .is_base64_encoded
+        .or(raw.lattice_base64)
+        .unwrap_or(false);
+    let body = match raw.body {
+        None => Vec::new(),
+        Some(body) if base64 => base64::engine::general_purpose::STANDARD
+            .decode(body.as_bytes())
+            .map_err(|_| bad("the body is marked `isBase64Encoded` but is not valid base64"))?,
+        Some(body) => body.into_owned().into_bytes(),
+    };
+
+    let stage = context.stage.map(Cow::into_owned);
+    let route_path = route_path(
+        &raw_path,
+        source,
+        stage.as_deref(),
+        settings.base_path.as_deref(),
+    );
+    let source_ip = match source {
+        Source::HttpApi | Source::FunctionUrl => http.source_ip.map(Cow::into_owned),
+        Source::RestApi => context
+            .identity
+            .and_then(|i| i.source_ip)
+            .map(Cow::into_owned),
+        _ => headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|ip| ip.trim().to_owned()),
+    };
+    let mut request = Request::new(method, String::new());
+    request.route_path = route_path;
+    request.raw_path = raw_path;
+    request.path_decoded = source == Source::HttpApi;
+    request.headers = headers;
+    request.query = query;
+    request.body = body;
+    request.source = Some(source);
+    request.request_id = context.request_id.map(Cow::into_owned);
+    request.source_ip = source_ip;
+    request.stage = stage;
+    request.stage_variables = owned(raw.stage_variables);
+    Ok(request)
+}
+
+fn owned(pairs: Option<Pairs<'_>>) -> Vec<(String, String)> {
+    pairs
+        .map(|p| {
+            p.0.into_iter()
+                .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Decodes one query component as a browser encodes forms (`+` is a space).
+fn form_decode(text: &str) -> String {
+    if !text.contains(['%', '+']) {
+        return text.to_owned();
+    }
+    let plus_as_space = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&plus_as_space)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The path to route on: the client's path, without the stage an HTTP API puts in front of it
+/// on `execute-api` hosts, and without the configured base path. Each prefix is removed only
+/// when it is really there, as a whole segment.
+fn route_path(
+    raw_path: &str,
+    source: Source,
+    stage: Option<&str>,
+    base_path: Option<&str>,
+) -> String {
+    let mut path = raw_path;
+    if source == Source::HttpApi {
+        if let Some(stage) = stage.filter(|s| *s != "$default" && !s.is_empty()) {
+            path = strip_segment_prefix(path, stage);
+        }
+    }
+    if let Some(base) = base_path {
+        path = strip_segment_prefix(path, base.trim_start_matches('/'));
+    }
+    path.to_owned()
+}
+
+/// `/prod/items` without `prod` is `/items`; `/production` stays as it is.
+fn strip_segment_prefix<'p>(path: &'p str, prefix: &str) -> &'p str {
+    let Some(rest) = path.strip_prefix('/').and_then(|p| p.strip_prefix(prefix)) else {
+        return path;
+    };
+    if rest.is_empty() {
+        "/"
+    } else if rest.starts_with('/') {
+        rest
+    } else {
+        path
+    }
+}
+
+/// Keeps the raw bytes of the event with the request, for [`Request::event`].
+pub(crate) fn attach(
+    request: &mut Request,
+    bytes: &[u8],
+    context: Option<Arc<lambda_runtime::Context>>,
+) {
+    let raw = crate::request::RawEvent {
+        bytes: bytes.into(),
+        json: std::sync::OnceLock::new(),
+    };
+    request.event = Some(Arc::new(raw));
+    request.context = context;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_stripped_only_as_whole_segments() {
+        assert_eq!(strip_segment_prefix("/prod/items", "prod"), "/items");
+        assert_eq!(strip_segment_prefix("/prod", "prod"), "/");
+        assert_eq!(
+            strip_segment_prefix("/production/items", "prod"),
+            "/production/items"
+        );
+        assert_eq!(strip_segment_prefix("/items", "prod"), "/items");
+        assert_eq!(strip_segment_prefix("/api/v1/x", "api/v1"), "/x");
+    }
+
+    #[test]
+    fn the_stage_is_removed_only_for_http_apis_and_when_present() {
+        let path = |raw, source, stage| route_path(raw, source, stage, None);
+        assert_eq!(
+            path("/Prod/my/path", Source::HttpApi, Some("Prod")),
+            "/my/path"
+        );
+        assert_eq!(path("/my/path", Source::HttpApi, Some("Prod")), "/my/path");
+        assert_eq!(
+            path("/my/path", Source::HttpApi, Some("$default")),
+            "/my/path"
+        );
+        assert_eq!(
+            path("/Prod/my/path", Source::RestApi, Some("Prod")),
+            "/Prod/my/path"
+        );
+        assert_eq!(
+            route_path("/api/items", Source::Alb, None, Some("/api")),
+            "/items"
+        );
+    }
+
+    #[test]
+    fn form_components_decode_plus_and_percent() {
+        assert_eq!(form_decode("%3FshowAll%3Dtrue"), "?showAll=true");
+        assert_eq!(form_decode("a+b"), "a b");
+        assert_eq!(form_decode("plain"), "plain");
+    }
+}

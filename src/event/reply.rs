@@ -1,0 +1,171 @@
+//! Responses in the format of the source that sent the request.
+//!
+//! | source | headers | cookies (`Set-Cookie`) | extra |
+//! |---|---|---|---|
+//! | REST API | `headers` (names with one value), `multiValueHeaders` (names with several) | in the header maps | |
+//! | HTTP API, Function URL | `headers`, values joined with `, ` | top-level `cookies`, always present | |
+//! | ALB | `headers`, or `multiValueHeaders` when the request came in multi-value mode | the last one in single-value mode (as ALB itself keeps the last value) | `statusDescription` |
+//! | VPC Lattice | `headers`, values joined with `, ` | the last one | |
+//!
+//! Binary bodies are base64-encoded with `isBase64Encoded: true`.
+
+use base64::Engine;
+use http::header::{HeaderValue, SET_COOKIE};
+use http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+
+use super::{Origin, Source};
+use crate::response::{Body, Response};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Reply<'a> {
+    status_code: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headers: Option<Headers<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    multi_value_headers: Option<Headers<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cookies: Option<Cookies<'a>>,
+    body: std::borrow::Cow<'a, str>,
+    is_base64_encoded: bool,
+}
+
+/// How a header map is written.
+#[derive(Clone, Copy)]
+enum Style {
+    /// Names with exactly one value, as strings.
+    SingleOnly,
+    /// Names with several values, as lists.
+    MultiOnly,
+    /// Every name, values as lists.
+    Lists,
+    /// Every name, values joined with `, `; `Set-Cookie` left out.
+    JoinedWithoutCookies,
+    /// Every name, values joined with `, `; for `Set-Cookie`, the last one.
+    JoinedLastCookie,
+}
+
+struct Headers<'a> {
+    map: &'a HeaderMap,
+    style: Style,
+}
+
+fn text(value: &HeaderValue) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(value.as_bytes())
+}
+
+impl Serialize for Headers<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for name in self.map.keys() {
+            let values = self.map.get_all(name);
+            let count = values.iter().count();
+            match self.style {
+                Style::SingleOnly if count == 1 => map.serialize_entry(
+                    name.as_str(),
+                    &text(values.iter().next().unwrap_or(&EMPTY)),
+                )?,
+                Style::MultiOnly if count > 1 => {
+                    map.serialize_entry(name.as_str(), &List(values))?
+                }
+                Style::Lists => map.serialize_entry(name.as_str(), &List(values))?,
+                Style::JoinedWithoutCookies if name == SET_COOKIE => {}
+                Style::JoinedLastCookie if name == SET_COOKIE => map.serialize_entry(
+                    name.as_str(),
+                    &text(values.iter().next_back().unwrap_or(&EMPTY)),
+                )?,
+                Style::JoinedWithoutCookies | Style::JoinedLastCookie => {
+                    let joined: Vec<_> = values.iter().map(text).collect();
+                    map.serialize_entry(name.as_str(), &joined.join(", "))?
+                }
+                Style::SingleOnly | Style::MultiOnly => {}
+            }
+        }
+        map.end()
+    }
+}
+
+const EMPTY: HeaderValue = HeaderValue::from_static("");
+
+struct List<'a>(http::header::GetAll<'a, HeaderValue>);
+
+impl Serialize for List<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for value in self.0.iter() {
+            seq.serialize_element(&text(value))?;
+        }
+        seq.end()
+    }
+}
+
+struct Cookies<'a>(&'a HeaderMap);
+
+impl Serialize for Cookies<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        List(self.0.get_all(SET_COOKIE)).serialize(serializer)
+    }
+}
+
+/// `"200 OK"`, as ALB requires (a missing description is a 502).
+fn status_description(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
+/// The response payload Lambda returns to the source.
+pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
+    let headers = response.headers();
+    let (body, is_base64_encoded) = match response.body() {
+        Body::Empty => (std::borrow::Cow::Borrowed(""), false),
+        Body::Text(text) => (std::borrow::Cow::Borrowed(text.as_str()), false),
+        Body::Binary(bytes) => (
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into(),
+            true,
+        ),
+    };
+    let view = |style| {
+        Some(Headers {
+            map: headers,
+            style,
+        })
+    };
+    let mut reply = Reply {
+        status_code: response.status().as_u16(),
+        status_description: None,
+        headers: None,
+        multi_value_headers: None,
+        cookies: None,
+        body,
+        is_base64_encoded,
+    };
+    match origin.source {
+        Source::RestApi => {
+            reply.headers = view(Style::SingleOnly);
+            reply.multi_value_headers = view(Style::MultiOnly);
+        }
+        Source::HttpApi | Source::FunctionUrl => {
+            reply.headers = view(Style::JoinedWithoutCookies);
+            reply.cookies = Some(Cookies(headers));
+        }
+        Source::Alb => {
+            reply.status_description = Some(status_description(response.status()));
+            if origin.multi_value {
+                reply.multi_value_headers = view(Style::Lists);
+            } else {
+                reply.headers = view(Style::JoinedLastCookie);
+            }
+        }
+        Source::LatticeV1 | Source::LatticeV2 => reply.headers = view(Style::JoinedLastCookie),
+    }
+    // Serializing strings, numbers and maps of strings into a Vec cannot fail.
+    serde_json::to_vec(&reply).unwrap_or_default()
+}
