@@ -115,7 +115,20 @@ impl App {
         let mut response = match found {
             Ok((index, params)) => {
                 request.params = params;
-                (self.handlers[index].0)(request).into_response().await
+                let route = self.table.route(index);
+                // Kept for the log line of a failure; the request itself goes to the handler.
+                let request_id = request.request_id().map(str::to_owned);
+                let response = (self.handlers[index].0)(request).into_response().await;
+                if let Some(details) = &response.internal {
+                    tracing::error!(
+                        request_id = request_id.as_deref().unwrap_or("-"),
+                        route = route.template(),
+                        handler = route.handler(),
+                        %details,
+                        "handler failed, answered 500"
+                    );
+                }
+                response
             }
             Err(MatchError::NotFound) => Response::error(StatusCode::NOT_FOUND, "Not Found", None),
             Err(MatchError::MethodNotAllowed { allow }) => {

@@ -223,9 +223,12 @@ mod error;
 mod event;
 pub mod extract;
 mod handler;
+#[cfg(feature = "local")]
+mod local;
 mod request;
 mod response;
 mod router;
+mod runtime;
 
 pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
@@ -236,8 +239,11 @@ pub use crate::handler::Handler;
 pub use crate::request::Request;
 pub use crate::response::{Body, IntoResponse, Json, Response};
 pub use crate::router::{Match, MatchError, ParamType, ParamValue, Route, RouteTable};
+pub use crate::runtime::{IntoApp, RunError, run};
 #[doc(no_inline)]
 pub use http::{self, HeaderMap, Method, StatusCode};
+/// Logging setup from the Lambda runtime: `minik::tracing::init_default_subscriber()`.
+pub use lambda_runtime::tracing;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

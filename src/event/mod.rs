@@ -91,6 +91,11 @@ impl EventError {
             message: message.into(),
         }
     }
+
+    /// A failure of minik's own, not of the event (it should never happen).
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        EventError::new(message)
+    }
 }
 
 impl fmt::Display for EventError {

@@ -6,3 +6,4 @@ mod events;
 mod golden;
 mod matching;
 mod properties;
+mod quickstart;

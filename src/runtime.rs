@@ -1,0 +1,150 @@
+//! Running an app: on Lambda through the official runtime, or in local mode outside it.
+
+use std::fmt;
+use std::sync::Arc;
+
+use lambda_runtime::{Diagnostic as LambdaDiagnostic, LambdaEvent, service_fn};
+use serde_json::value::RawValue;
+
+use crate::app::{App, AppBuilder};
+use crate::diagnostic::Diagnostics;
+use crate::event::EventError;
+
+/// What [`run`] accepts: a built [`App`], or an [`AppBuilder`] that `run` builds (printing
+/// every diagnostic if the routes file and the handlers disagree).
+pub trait IntoApp {
+    /// Builds the app.
+    ///
+    /// # Errors
+    ///
+    /// The diagnostics of [`AppBuilder::build`].
+    fn into_app(self) -> Result<App, Diagnostics>;
+}
+
+impl IntoApp for App {
+    fn into_app(self) -> Result<App, Diagnostics> {
+        Ok(self)
+    }
+}
+
+impl IntoApp for AppBuilder {
+    fn into_app(self) -> Result<App, Diagnostics> {
+        self.build()
+    }
+}
+
+/// Why [`run`] stopped. Its `Debug` is its `Display`, so that `main` returning it prints a
+/// readable message.
+pub struct RunError {
+    message: String,
+}
+
+impl RunError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        RunError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<Diagnostics> for RunError {
+    fn from(diagnostics: Diagnostics) -> Self {
+        RunError::new(diagnostics.to_string())
+    }
+}
+
+impl From<EventError> for LambdaDiagnostic {
+    fn from(error: EventError) -> Self {
+        LambdaDiagnostic {
+            error_type: "minik::EventError".into(),
+            error_message: error.to_string(),
+        }
+    }
+}
+
+/// Runs the app: on Lambda, answers invocations until the runtime stops; elsewhere, runs the
+/// local mode command given on the command line (`invoke`, `serve`, `check`).
+///
+/// Lambda is detected by `AWS_LAMBDA_RUNTIME_API`, which Lambda and `cargo lambda watch` set.
+/// Unless a `tracing` subscriber is installed already, `run` installs the Lambda runtime's
+/// default one (`minik::tracing`), which logs to stdout on Lambda and to stderr in local mode,
+/// so that logs never mix with what `invoke` prints. Handler errors and panics are logged
+/// there with the request id, whether or not `debug` sends them in responses.
+///
+/// # Errors
+///
+/// The app's diagnostics, a local mode command's failure (a missing event file, a port in
+/// use), or the runtime's error.
+///
+/// # Examples
+///
+/// ```no_run
+/// use minik::{App, Path};
+///
+/// fn hello(Path(name): Path<String>) -> String {
+///     format!("hello {name}")
+/// }
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), minik::RunError> {
+///     minik::run(App::from_file("routes.toml").handler("hello", hello)).await
+/// }
+/// ```
+pub async fn run(app: impl IntoApp) -> Result<(), RunError> {
+    let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
+    if !tracing::dispatcher::has_been_set() {
+        if on_lambda {
+            lambda_runtime::tracing::init_default_subscriber();
+        } else {
+            lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+        }
+    }
+    let app = app.into_app()?;
+    if on_lambda {
+        return serve_lambda(app).await;
+    }
+    #[cfg(feature = "local")]
+    return crate::local::main(app, std::env::args_os().skip(1)).await;
+    #[cfg(not(feature = "local"))]
+    Err(RunError::new(
+        "AWS_LAMBDA_RUNTIME_API is not set: this binary runs on Lambda (or under `cargo lambda watch`); \
+         build it with minik's `local` feature to run it locally",
+    ))
+}
+
+/// Answers Lambda invocations with the official runtime.
+async fn serve_lambda(app: App) -> Result<(), RunError> {
+    let app = Arc::new(app);
+    let handler = service_fn(move |event: LambdaEvent<Box<RawValue>>| {
+        let app = Arc::clone(&app);
+        async move {
+            let context = Arc::new(event.context);
+            let reply = app
+                .respond_with_context(event.payload.get().as_bytes(), Some(context))
+                .await?;
+            // The reply is JSON minik serialized itself: handing it over as a raw value spares
+            // the runtime a parse and a second serialization.
+            let reply = String::from_utf8(reply).unwrap_or_default();
+            let reply =
+                RawValue::from_string(reply).map_err(|e| EventError::internal(e.to_string()))?;
+            Ok::<_, EventError>(reply)
+        }
+    });
+    lambda_runtime::run(handler)
+        .await
+        .map_err(|error| RunError::new(format!("the Lambda runtime stopped: {error}")))
+}
