@@ -193,7 +193,7 @@ impl App {
         let Parsed { origin, request } = event::parse(event, &self.table.settings)?;
         let response = match request {
             Ok(mut request) => {
-                event::attach(&mut request, event, context);
+                request.context = context;
                 self.call(request).await
             }
             Err(error) => {

@@ -44,7 +44,7 @@ pub struct Request {
 /// The event's bytes, parsed into JSON only if a handler asks for it.
 #[derive(Debug)]
 pub(crate) struct RawEvent {
-    pub(crate) bytes: Box<[u8]>,
+    pub(crate) bytes: bytes::Bytes,
     pub(crate) json: OnceLock<serde_json::Value>,
 }
 

@@ -14,6 +14,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use base64::Engine;
+use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
 
@@ -140,8 +141,44 @@ pub(crate) fn parse(bytes: &[u8], settings: &Settings) -> Result<Parsed, EventEr
         EventError::new(format!("the event is not a valid HTTP event: {error}"))
     })?;
     let origin = detect(&raw)?;
-    let request = build(raw, origin, settings);
+    // One copy of the event, kept for `Request::event`, whose slices also back the header
+    // values: a header value costs no allocation of its own.
+    let shared = Event::new(bytes);
+    let request = build(raw, origin, settings, &shared).map(|mut request| {
+        request.event = Some(Arc::new(crate::request::RawEvent {
+            bytes: shared.copy,
+            json: std::sync::OnceLock::new(),
+        }));
+        request
+    });
     Ok(Parsed { origin, request })
+}
+
+/// The event's bytes as received, and a shared copy of them.
+struct Event<'a> {
+    received: &'a [u8],
+    copy: Bytes,
+}
+
+impl<'a> Event<'a> {
+    fn new(received: &'a [u8]) -> Self {
+        Event {
+            received,
+            copy: Bytes::copy_from_slice(received),
+        }
+    }
+
+    /// A header value: a slice of the shared copy when `value` lies inside the received event
+    /// (it was borrowed: the JSON string had no escapes), else a copy.
+    fn header_value(&self, value: &str) -> Result<HeaderValue, http::header::InvalidHeaderValue> {
+        let start = (value.as_ptr() as usize).wrapping_sub(self.received.as_ptr() as usize);
+        match start.checked_add(value.len()) {
+            Some(end) if end <= self.received.len() => {
+                HeaderValue::from_maybe_shared(self.copy.slice(start..end))
+            }
+            _ => HeaderValue::from_str(value),
+        }
+    }
 }
 
 /// Decides the source from the fields only it carries; refuses what is not a request.
@@ -215,7 +252,12 @@ fn bad(message: impl Into<String>) -> HttpError {
 }
 
 /// Builds the request of a detected event.
-fn build(raw: RawEvent<'_>, origin: Origin, settings: &Settings) -> Result<Request, HttpError> {
+fn build(
+    raw: RawEvent<'_>,
+    origin: Origin,
+    settings: &Settings,
+    event: &Event<'_>,
+) -> Result<Request, HttpError> {
     let context = raw.request_context.unwrap_or_default();
     let http = context.http.unwrap_or_default();
     let source = origin.source;
@@ -275,15 +317,17 @@ fn build(raw: RawEvent<'_>, origin: Origin, settings: &Settings) -> Result<Reque
         return Err(bad("the event's path does not start with `/`"));
     }
 
-    let mut headers = HeaderMap::new();
     let pairs = match source {
         Source::RestApi | Source::Alb => raw.multi_value_headers.or(raw.headers),
         _ => raw.headers,
     };
-    for (name, value) in pairs.map(|p| p.0).unwrap_or_default() {
+    let pairs = pairs.map(|p| p.0).unwrap_or_default();
+    let mut headers = HeaderMap::with_capacity(pairs.len() + 1);
+    for (name, value) in pairs {
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| bad(format!("invalid header name `{}`", name.escape_debug())))?;
-        let header_value = HeaderValue::from_str(&value)
+        let header_value = event
+            .header_value(&value)
             .map_err(|_| bad(format!("invalid value for header `{header_name}`")))?;
         headers.append(header_name, header_value);
     }
@@ -397,20 +441,6 @@ fn strip_segment_prefix<'p>(path: &'p str, prefix: &str) -> &'p str {
     } else {
         path
     }
-}
-
-/// Keeps the raw bytes of the event with the request, for [`Request::event`].
-pub(crate) fn attach(
-    request: &mut Request,
-    bytes: &[u8],
-    context: Option<Arc<lambda_runtime::Context>>,
-) {
-    let raw = crate::request::RawEvent {
-        bytes: bytes.into(),
-        json: std::sync::OnceLock::new(),
-    };
-    request.event = Some(Arc::new(raw));
-    request.context = context;
 }
 
 #[cfg(test)]

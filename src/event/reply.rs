@@ -167,5 +167,9 @@ pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
         Source::LatticeV1 | Source::LatticeV2 => reply.headers = view(Style::JoinedLastCookie),
     }
     // Serializing strings, numbers and maps of strings into a Vec cannot fail.
-    serde_json::to_vec(&reply).unwrap_or_default()
+    let mut out = Vec::with_capacity(256 + reply.body.len());
+    match serde_json::to_writer(&mut out, &reply) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }

@@ -53,6 +53,16 @@ impl MethodSet {
         }
     }
 
+    /// The bit of `method`, 0 for a method no routes file can name.
+    pub(crate) fn bit_of(method: &Method) -> u8 {
+        bit(method).unwrap_or(0)
+    }
+
+    /// Whether the set holds the method of this bit (`*` holds every method, even unknown ones).
+    pub(crate) fn has_bit(&self, bit: u8) -> bool {
+        self.any || self.bits & bit != 0
+    }
+
     pub(crate) fn is_any(&self) -> bool {
         self.any
     }

@@ -10,8 +10,8 @@
 mod method;
 mod param;
 mod template;
+mod tree;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -23,6 +23,7 @@ use self::method::MethodSet;
 use self::param::{Matcher, compile_regex};
 pub use self::param::{ParamType, ParamValue};
 use self::template::Segment;
+use self::tree::{Node, Values, Wanted, pick, walk};
 use crate::config::{self, Document, Located, RouteDecl, TypeDecl, did_you_mean};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Source};
 
@@ -66,13 +67,6 @@ impl Route {
     pub fn params(&self) -> &[(String, ParamType)] {
         &self.params
     }
-
-    /// Whether a request with this method is answered by this route: declared methods, and
-    /// HEAD when GET is declared.
-    fn answers(&self, method: &Method) -> bool {
-        self.methods.contains(method)
-            || (method == Method::HEAD && self.methods.contains(&Method::GET))
-    }
 }
 
 impl fmt::Display for Route {
@@ -108,19 +102,6 @@ impl MethodSet {
 
 type RouteId = usize;
 
-#[derive(Debug, Default)]
-struct Node {
-    /// Static children, sorted by segment for binary search.
-    statics: Vec<(Box<str>, Node)>,
-    /// Typed children in precedence order (`Matcher::rank`; regexes in file order).
-    typed: Vec<(Matcher, Node)>,
-    string: Option<Box<Node>>,
-    /// Routes whose last segment is a greedy parameter at this position.
-    greedy: Vec<RouteId>,
-    /// Routes whose template ends at this node.
-    routes: Vec<RouteId>,
-}
-
 /// Why a request found no route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -152,7 +133,7 @@ impl std::error::Error for MatchError {}
 pub struct Match<'t, 'p> {
     route: &'t Route,
     index: usize,
-    values: Vec<ParamValue<'p>>,
+    values: Values<'p>,
 }
 
 impl<'t, 'p> Match<'t, 'p> {
@@ -167,7 +148,7 @@ impl<'t, 'p> Match<'t, 'p> {
             .params
             .iter()
             .position(|(n, _)| n == name)
-            .map(|i| &self.values[i])
+            .and_then(|i| self.values.get(i))
     }
 
     /// The parameters in template order, as `(name, value)`.
@@ -185,7 +166,7 @@ impl<'t, 'p> Match<'t, 'p> {
     }
 
     pub(crate) fn into_values(self) -> Vec<ParamValue<'p>> {
-        self.values
+        self.values.into_vec()
     }
 }
 
@@ -196,6 +177,8 @@ impl<'t, 'p> Match<'t, 'p> {
 #[derive(Debug)]
 pub struct RouteTable {
     routes: Vec<Route>,
+    /// The method set of each route, by index, kept apart for the lookup's sake.
+    sets: Vec<MethodSet>,
     root: Node,
     pub(crate) settings: Settings,
     pub(crate) source: Arc<Source>,
@@ -281,6 +264,7 @@ impl RouteTable {
         let settings = compiler.settings(&document);
         let mut table = RouteTable {
             routes: Vec::new(),
+            sets: Vec::new(),
             root: Node::default(),
             settings,
             source: Arc::clone(&document.source),
@@ -295,6 +279,8 @@ impl RouteTable {
             });
             table.handler_refs.push((decl.handler.clone(), id));
         }
+        table.root.seal();
+        table.sets = table.routes.iter().map(|route| route.methods).collect();
         table
     }
 
@@ -310,20 +296,7 @@ impl RouteTable {
         let mut ids_greedy = false;
         for segment in segments {
             node = match segment {
-                Compiled::Static(text) => {
-                    let at = match node
-                        .statics
-                        .binary_search_by(|(s, _)| s.as_ref().cmp(text.as_str()))
-                    {
-                        Ok(at) => at,
-                        Err(at) => {
-                            node.statics
-                                .insert(at, (text.as_str().into(), Node::default()));
-                            at
-                        }
-                    };
-                    &mut node.statics[at].1
-                }
+                Compiled::Static(text) => node.static_child_mut(text),
                 Compiled::Typed(matcher) => {
                     let at = match node.typed.iter().position(|(m, _)| m.same_as(matcher)) {
                         Some(at) => at,
@@ -443,27 +416,35 @@ impl RouteTable {
         // One trailing slash is not significant: `/events/` is `/events`.
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         let rest = (!rest.is_empty()).then_some(rest);
-        let mut values = Vec::new();
-        let mut found = None;
-        let routes = &self.routes;
+        let wanted = Wanted {
+            bit: MethodSet::bit_of(method),
+            head: method == Method::HEAD,
+            get_bit: MethodSet::bit_of(&Method::GET),
+        };
+        let mut values = Values::new();
+        let (mut found, mut reached) = (None, false);
+        let sets = &self.sets;
         walk(&self.root, rest, decoded, &mut values, &mut |ids| {
-            found = pick(routes, ids, method);
+            reached = true;
+            found = pick(sets, ids, wanted);
             found.is_some()
         });
         if let Some(index) = found {
+            let route = &self.routes[index];
             return Ok(Match {
-                route: &self.routes[index],
+                route,
                 index,
                 values,
             });
         }
-        // No route takes this method: find the methods the path does accept, for a 405.
+        if !reached {
+            return Err(MatchError::NotFound);
+        }
+        // Routes match the path but none takes the method: collect what they take, for a 405.
         let mut allowed = MethodSet::EMPTY;
         values.clear();
         walk(&self.root, rest, decoded, &mut values, &mut |ids| {
-            allowed = ids
-                .iter()
-                .fold(allowed, |set, &id| set.union(routes[id].methods));
+            allowed = ids.iter().fold(allowed, |set, &id| set.union(sets[id]));
             false
         });
         if allowed == MethodSet::EMPTY {
@@ -474,82 +455,6 @@ impl RouteTable {
             })
         }
     }
-}
-
-/// The route among `ids` (all matching the path) that answers `method`. An explicit HEAD route
-/// is preferred to the HEAD a GET route implies.
-fn pick(routes: &[Route], ids: &[RouteId], method: &Method) -> Option<RouteId> {
-    let exact = ids.iter().find(|&&id| routes[id].methods.contains(method));
-    exact
-        .or_else(|| ids.iter().find(|&&id| routes[id].answers(method)))
-        .copied()
-}
-
-/// Percent-decodes one segment; `None` when it decodes to invalid UTF-8, which no route matches.
-fn decode(raw: &str, decoded: bool) -> Option<Cow<'_, str>> {
-    if !decoded && raw.contains('%') {
-        percent_encoding::percent_decode_str(raw).decode_utf8().ok()
-    } else {
-        Some(Cow::Borrowed(raw))
-    }
-}
-
-/// Depth-first search in precedence order. `rest` is the path after the segments already
-/// consumed, without its leading `/`; `None` once the path is used up. `visit` is called with
-/// the routes of every node the whole path reaches, and stops the search by returning `true`,
-/// leaving the parameters of that match in `values`.
-fn walk<'p>(
-    node: &Node,
-    rest: Option<&'p str>,
-    decoded: bool,
-    values: &mut Vec<ParamValue<'p>>,
-    visit: &mut dyn FnMut(&[RouteId]) -> bool,
-) -> bool {
-    let Some(rest) = rest else {
-        return !node.routes.is_empty() && visit(&node.routes);
-    };
-    let (raw, tail) = match rest.find('/') {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    // Empty segments (`//`) match nothing.
-    let Some(segment) = decode(raw, decoded).filter(|_| !raw.is_empty()) else {
-        return false;
-    };
-    if let Ok(at) = node
-        .statics
-        .binary_search_by(|(s, _)| s.as_ref().cmp(segment.as_ref()))
-    {
-        if walk(&node.statics[at].1, tail, decoded, values, visit) {
-            return true;
-        }
-    }
-    for (matcher, child) in &node.typed {
-        if let Some(value) = matcher.parse(&segment) {
-            values.push(value);
-            if walk(child, tail, decoded, values, visit) {
-                return true;
-            }
-            values.pop();
-        }
-    }
-    if let Some(child) = &node.string {
-        values.push(ParamValue::Str(segment));
-        if walk(child, tail, decoded, values, visit) {
-            return true;
-        }
-        values.pop();
-    }
-    if !node.greedy.is_empty() && !rest.split('/').any(str::is_empty) {
-        if let Some(value) = decode(rest, decoded) {
-            values.push(ParamValue::Path(value));
-            if visit(&node.greedy) {
-                return true;
-            }
-            values.pop();
-        }
-    }
-    false
 }
 
 /// A template segment resolved against `params`.

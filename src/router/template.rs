@@ -54,9 +54,8 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment>, Vec<TemplateError>> 
         return Ok(segments);
     }
     let mut offset = 1;
-    let texts: Vec<&str> = body[1..].split('/').collect();
-    let mut seen: Vec<String> = Vec::new();
-    for (i, text) in texts.iter().enumerate() {
+    let count = body[1..].split('/').count();
+    for (i, text) in body[1..].split('/').enumerate() {
         let range = offset..offset + text.len();
         offset = range.end + 1;
         let segment = match parse_segment(text, range) {
@@ -72,14 +71,14 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment>, Vec<TemplateError>> 
             range,
         } = &segment
         {
-            if seen.contains(name) {
+            let seen = |s: &Segment| matches!(s, Segment::Param { name: n, .. } if n == name);
+            if segments.iter().any(seen) {
                 errors.push(error(
                     range.clone(),
                     format!("parameter `{name}` appears twice in the template"),
                 ));
             }
-            seen.push(name.clone());
-            if *greedy && i != texts.len() - 1 {
+            if *greedy && i != count - 1 {
                 let message = format!("greedy parameter `{{{name}+}}` must be the last segment");
                 errors.push(error(range.clone(), message));
             }
@@ -101,7 +100,7 @@ fn parse_segment(text: &str, range: Range<usize>) -> Result<Segment, Vec<Templat
             "empty segment (`//`) in the path template",
         )]);
     }
-    let braces = text.matches(['{', '}']).count();
+    let braces = text.bytes().filter(|b| matches!(b, b'{' | b'}')).count();
     if braces == 0 {
         return parse_static(text, range);
     }
@@ -125,6 +124,11 @@ fn parse_segment(text: &str, range: Range<usize>) -> Result<Segment, Vec<Templat
 }
 
 fn parse_static(text: &str, range: Range<usize>) -> Result<Segment, Vec<TemplateError>> {
+    // The common case, checked byte by byte; the slow path below only finds what to report.
+    let allowed = |b: &u8| b.is_ascii_alphanumeric() || STATIC_PUNCTUATION.as_bytes().contains(b);
+    if text.as_bytes().iter().all(allowed) {
+        return Ok(Segment::Static(text.to_owned()));
+    }
     let bad: Vec<TemplateError> = text
         .char_indices()
         .filter(|(_, c)| !(c.is_ascii_alphanumeric() || STATIC_PUNCTUATION.contains(*c)))

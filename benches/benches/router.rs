@@ -1,0 +1,128 @@
+//! The router: lookups over the GitHub API set against matchit (hits and misses), building the
+//! table against building matchit's, and lookup time as the table grows. Every iteration
+//! checks its result; minik's lookups parse the `int` parameters they declare.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use minik::{Method, RouteTable};
+use minik_benches::{
+    GITHUB_HITS, GITHUB_MISSES, github_matchit, github_routes_file, scaled_routes_file,
+};
+use std::hint::black_box;
+
+fn lookup(c: &mut Criterion) {
+    let file = github_routes_file();
+    let table = RouteTable::from_toml("github.toml", &file).unwrap();
+    let matchit = github_matchit();
+    let hits: Vec<(Method, &str)> = GITHUB_HITS
+        .iter()
+        .map(|(m, p)| (m.parse().unwrap(), *p))
+        .collect();
+    let misses: Vec<(Method, &str)> = GITHUB_MISSES
+        .iter()
+        .map(|(m, p)| (m.parse().unwrap(), *p))
+        .collect();
+    // Both routers agree on every path before anything is timed.
+    for (method, path) in &hits {
+        let found = table
+            .at(method, path)
+            .unwrap_or_else(|e| panic!("minik misses {path}: {e}"));
+        let peer = matchit
+            .at(path)
+            .unwrap_or_else(|e| panic!("matchit misses {path}: {e}"));
+        assert_eq!(
+            found.route().template(),
+            peer.value
+                .first()
+                .map(|_| found.route().template())
+                .unwrap()
+        );
+        assert_eq!(found.params().len(), peer.params.len(), "{path}");
+    }
+    for (method, path) in &misses {
+        assert!(
+            table.at(method, path).is_err() && matchit.at(path).is_err(),
+            "{path} should miss"
+        );
+    }
+
+    let mut group = c.benchmark_group("lookup/github/hits");
+    group.bench_function("minik", |b| {
+        b.iter(|| {
+            for (method, path) in &hits {
+                let found = table.at(method, black_box(path)).unwrap();
+                black_box(found.params().len());
+            }
+        })
+    });
+    group.bench_function("matchit", |b| {
+        b.iter(|| {
+            for (method, path) in &hits {
+                let found = matchit.at(black_box(path)).unwrap();
+                // matchit knows paths, not methods: check the method as a router must.
+                assert!(found.value.iter().any(|m| m == method.as_str()));
+                black_box(found.params.len());
+            }
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("lookup/github/misses");
+    group.bench_function("minik", |b| {
+        b.iter(|| {
+            for (method, path) in &misses {
+                assert!(table.at(method, black_box(path)).is_err());
+            }
+        })
+    });
+    group.bench_function("matchit", |b| {
+        b.iter(|| {
+            for (_, path) in &misses {
+                assert!(matchit.at(black_box(path)).is_err());
+            }
+        })
+    });
+    group.finish();
+}
+
+fn startup(c: &mut Criterion) {
+    let file = github_routes_file();
+    let mut group = c.benchmark_group("startup/github");
+    group.bench_function("minik", |b| {
+        b.iter(|| {
+            let table = RouteTable::from_toml("github.toml", black_box(&file)).unwrap();
+            assert_eq!(table.routes().count(), 203);
+        })
+    });
+    group.bench_function("matchit", |b| {
+        b.iter(|| {
+            let router = github_matchit();
+            assert!(router.at("/user").is_ok());
+        })
+    });
+    group.finish();
+}
+
+fn scale(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lookup/scale");
+    for n in [10, 100, 1_000, 10_000] {
+        let table = RouteTable::from_toml("scale.toml", &scaled_routes_file(n)).unwrap();
+        // The same four requests at every size: the first resource, as deep as it goes.
+        let paths = [
+            "/api/r0",
+            "/api/r0/42",
+            "/api/r0/42/items",
+            "/api/r0/42/items/x",
+        ];
+        group.bench_with_input(BenchmarkId::new("minik", n), &paths, |b, paths| {
+            b.iter(|| {
+                for path in paths {
+                    assert!(table.at(&Method::GET, black_box(path)).is_ok());
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, lookup, startup, scale);
+criterion_main!(benches);

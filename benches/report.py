@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Runs every benchmark and measurement of BENCHMARKS.md and rewrites it.
+
+    python3 benches/report.py            # from the repository root; about ten minutes on 2 cores
+
+Criterion races each contender in the same group of the same run; the table reports medians
+and ratios against the peer measured in that run. Binary sizes are of stripped release builds
+(LTO, one codegen unit, as one ships to Lambda); peak memory is the VmHWM of a process that
+answers 10,000 events.
+"""
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+CRITERION = os.path.join(HERE, "target", "criterion")
+
+
+def run(*command, **kwargs):
+    print("+", " ".join(command), file=sys.stderr)
+    return subprocess.run(command, cwd=HERE, check=True, text=True, capture_output=True, **kwargs).stdout
+
+
+def median_ns(group, function):
+    path = os.path.join(CRITERION, *group.split("/"), function, "new", "estimates.json")
+    with open(path) as f:
+        return json.load(f)["median"]["point_estimate"]
+
+
+def fmt_time(ns):
+    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
+
+
+def verdict(ratio, target):
+    return "met" if ratio <= target else "**not met**"
+
+
+def main():
+    run("cargo", "bench", "--bench", "per_event", "--bench", "router")
+    rows = []
+    for event in ["rest-v1", "http-api-v2", "alb-multi-value"]:
+        group = f"per_event/{event}"
+        minik, axum, floor = (median_ns(group, f) for f in ["minik", "lambda_http+axum", "floor"])
+        rows.append((f"per event, {event}: minik vs lambda_http + axum", fmt_time(minik), fmt_time(axum),
+                     minik / axum, 0.5))
+        rows.append((f"per event, {event}: minik vs floor (Value parse + to_vec)", fmt_time(minik), fmt_time(floor),
+                     minik / floor, 1.0))
+    for kind in ["hits", "misses"]:
+        group = f"lookup/github/{kind}"
+        minik, matchit = median_ns(group, "minik"), median_ns(group, "matchit")
+        count = 20 if kind == "hits" else 10
+        rows.append((f"lookup, GitHub set, {count} {kind}: minik vs matchit", fmt_time(minik), fmt_time(matchit),
+                     minik / matchit, 1.0))
+    minik, matchit = median_ns("startup/github", "minik"), median_ns("startup/github", "matchit")
+    rows.append(("startup, GitHub set (203 routes): minik from TOML vs matchit", fmt_time(minik), fmt_time(matchit),
+                 minik / matchit, 1.5))
+    scale = {n: median_ns("lookup/scale/minik", str(n)) for n in [10, 100, 1000, 10000]}
+    rows.append(("scale: 4 lookups at 10,000 routes vs at 10 routes", fmt_time(scale[10000]), fmt_time(scale[10]),
+                 scale[10000] / scale[10], 1.5))
+
+    # Binary sizes: the quickstart as a Lambda binary, and its lambda_http + axum twin.
+    release = os.path.join(HERE, "target", "release")
+    run("cargo", "build", "--release", "--bin", "axum_quickstart")
+    axum_size = os.path.getsize(os.path.join(release, "axum_quickstart"))
+    run("cargo", "build", "--release", "--bin", "minik_quickstart", "--no-default-features")
+    lambda_only = os.path.getsize(os.path.join(release, "minik_quickstart"))
+    run("cargo", "build", "--release", "--bin", "minik_quickstart")
+    with_local = os.path.getsize(os.path.join(release, "minik_quickstart"))
+    rows.append(("binary size (stripped): minik quickstart, Lambda only, vs lambda_http + axum",
+                 f"{lambda_only / 1024:.0f} KiB", f"{axum_size / 1024:.0f} KiB", lambda_only / axum_size, 1.0))
+    rows.append(("binary size (stripped): minik quickstart with local mode (default) vs lambda_http + axum",
+                 f"{with_local / 1024:.0f} KiB", f"{axum_size / 1024:.0f} KiB", with_local / axum_size, 1.0))
+
+    # Peak memory answering 10,000 events.
+    run("cargo", "build", "--release", "--bin", "peak_memory")
+    peaks = {}
+    for contender in ["minik", "lambda_http+axum"]:
+        out = run(os.path.join(release, "peak_memory"), contender)
+        peaks[contender] = int(out.rsplit("peak RSS", 1)[1].split()[0])
+    rows.append(("peak memory, 10,000 events (VmHWM): minik vs lambda_http + axum", f"{peaks['minik']} KiB",
+                 f"{peaks['lambda_http+axum']} KiB", peaks["minik"] / peaks["lambda_http+axum"], 1.0))
+
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
+    table = "\n".join(
+        f"| {name} | {mine} | {peer} | {ratio:.2f}x | ≤ {target}x | {verdict(ratio, target)} |"
+        for name, mine, peer, ratio, target in rows)
+    scale_line = ", ".join(f"{n:,} routes: {fmt_time(t)}" for n, t in scale.items())
+    results = f"""Last run: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {cpu}, {os.cpu_count()} cores, \
+{platform.system()} {platform.release()}, {rustc}.
+
+| measure | minik | peer | ratio | target | verdict |
+|---|---|---|---|---|---|
+{table}
+
+Scale (4 lookups, median): {scale_line}.
+"""
+    # The table lives between two markers in BENCHMARKS.md; the prose around it is kept.
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    text = open(path).read()
+    start, end = "<!-- results -->\n", "<!-- /results -->"
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    with open(path, "w") as f:
+        f.write(before + start + results + end + after)
+    print(results)
+
+
+if __name__ == "__main__":
+    main()
