@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs every benchmark and measurement of BENCHMARKS.md and rewrites it.
 
-    python3 benches/report.py            # from the repository root; about ten minutes on 2 cores
+    python3 benches/report.py            # about fifteen minutes on 2 cores
+    python3 benches/report.py --no-bench # the table from the last criterion run
 
 Criterion races each contender in the same group of the same run; the table reports medians
 and ratios against the peer measured in that run. Binary sizes are of stripped release builds
@@ -26,7 +27,8 @@ def run(*command, **kwargs):
 
 
 def median_ns(group, function):
-    path = os.path.join(CRITERION, *group.split("/"), function, "new", "estimates.json")
+    # Criterion writes a group `a/b` to the directory `a_b`.
+    path = os.path.join(CRITERION, group.replace("/", "_"), function, "new", "estimates.json")
     with open(path) as f:
         return json.load(f)["median"]["point_estimate"]
 
@@ -40,7 +42,10 @@ def verdict(ratio, target):
 
 
 def main():
-    run("cargo", "bench", "--bench", "per_event", "--bench", "router")
+    # `--no-bench` rebuilds the table from the last criterion run (the sizes and memory are
+    # always measured again).
+    if "--no-bench" not in sys.argv:
+        run("cargo", "bench", "--bench", "per_event", "--bench", "router")
     rows = []
     for event in ["rest-v1", "http-api-v2", "alb-multi-value"]:
         group = f"per_event/{event}"
@@ -58,7 +63,7 @@ def main():
     minik, matchit = median_ns("startup/github", "minik"), median_ns("startup/github", "matchit")
     rows.append(("startup, GitHub set (203 routes): minik from TOML vs matchit", fmt_time(minik), fmt_time(matchit),
                  minik / matchit, 1.5))
-    scale = {n: median_ns("lookup/scale/minik", str(n)) for n in [10, 100, 1000, 10000]}
+    scale = {n: median_ns("lookup/scale", f"minik/{n}") for n in [10, 100, 1000, 10000]}
     rows.append(("scale: 4 lookups at 10,000 routes vs at 10 routes", fmt_time(scale[10000]), fmt_time(scale[10]),
                  scale[10000] / scale[10], 1.5))
 

@@ -217,7 +217,8 @@ impl App {
         for name in settings.headers.keys() {
             if !response.headers().contains_key(name) {
                 for value in settings.headers.get_all(name) {
-                    response.headers_mut().append(name, value.clone());
+                    // A full map (32,768 entries, only a handler can do that) keeps what it has.
+                    let _ = response.headers_mut().try_append(name, value.clone());
                 }
             }
         }

@@ -164,7 +164,12 @@
 //! | `bool` | `true` or `false` | `bool` |
 //! | `uuid` | canonical hyphenated UUID, any case | `uuid::Uuid` |
 //! | `path` | the rest of the path, slashes included; last segment only (`{name+}`) | `String` |
-//! | `{ regex = "..." }` | a segment the whole of which matches (the `regex` crate's syntax) | `String` |
+//! | `{ regex = "..." }` | a segment the whole of which matches (see below) | `String` |
+//!
+//! Regexes use the syntax of the `regex` crate as `regex-lite` implements it: matching is
+//! linear in the length of the segment, patterns are refused above 1 MiB compiled or 64 levels
+//! of nesting, and Unicode classes such as `\p{Greek}` are not available (they would add their
+//! tables to every binary); `\w`, `\d` and `(?i)` work on ASCII.
 //!
 //! Unknown keys anywhere are errors, with a "did you mean" where one is close.
 //!
@@ -215,6 +220,8 @@
 //! `panic = "abort"` disables that recovery.
 //!
 //! No request input makes minik panic; routes files give diagnostics, never panics.
+
+#![forbid(unsafe_code)]
 
 mod app;
 mod config;

@@ -322,14 +322,17 @@ fn build(
         _ => raw.headers,
     };
     let pairs = pairs.map(|p| p.0).unwrap_or_default();
-    let mut headers = HeaderMap::with_capacity(pairs.len() + 1);
+    // `HeaderMap` holds at most 32,768 entries; a hostile event may send more.
+    let mut headers = HeaderMap::with_capacity(pairs.len().min(256) + 1);
     for (name, value) in pairs {
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| bad(format!("invalid header name `{}`", name.escape_debug())))?;
         let header_value = event
             .header_value(&value)
             .map_err(|_| bad(format!("invalid value for header `{header_name}`")))?;
-        headers.append(header_name, header_value);
+        headers
+            .try_append(header_name, header_value)
+            .map_err(|_| bad("too many headers"))?;
     }
     if let Some(cookies) = raw.cookies.filter(|c| !c.is_empty()) {
         // HTTP APIs move cookies out of the headers; give them back as one `Cookie` header.
@@ -337,7 +340,9 @@ fn build(
             let joined = cookies.join("; ");
             let value =
                 HeaderValue::from_str(&joined).map_err(|_| bad("invalid value in `cookies`"))?;
-            headers.insert(http::header::COOKIE, value);
+            headers
+                .try_insert(http::header::COOKIE, value)
+                .map_err(|_| bad("too many headers"))?;
         }
     }
 

@@ -470,7 +470,7 @@ struct Compiler<'a> {
     source: &'a Arc<Source>,
     diagnostics: &'a mut Vec<Diagnostic>,
     /// One compiled regex per distinct pattern.
-    regexes: HashMap<String, Arc<(String, regex::Regex)>>,
+    regexes: HashMap<String, Arc<(String, regex_lite::Regex)>>,
 }
 
 impl Compiler<'_> {

@@ -31,6 +31,9 @@ fn error(range: Range<usize>, message: impl Into<String>) -> TemplateError {
     }
 }
 
+/// The most segments a template may have.
+pub(crate) const MAX_SEGMENTS: usize = 128;
+
 /// Characters API Gateway accepts in a resource path part, besides letters and digits.
 const STATIC_PUNCTUATION: &str = "-._~:@";
 
@@ -55,6 +58,12 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment>, Vec<TemplateError>> 
     }
     let mut offset = 1;
     let count = body[1..].split('/').count();
+    // The lookup walks one tree level per segment: a bound on templates bounds its depth.
+    if count > MAX_SEGMENTS {
+        let message =
+            format!("the template has {count} segments, minik allows at most {MAX_SEGMENTS}");
+        return Err(vec![error(0..template.len(), message)]);
+    }
     for (i, text) in body[1..].split('/').enumerate() {
         let range = offset..offset + text.len();
         offset = range.end + 1;

@@ -78,13 +78,14 @@ fn each_kind_of_mistake_is_classified() {
     assert!(kinds("missing_keys.toml").iter().all(|k| *k == MissingKey));
     assert!(kinds("wrong_types.toml").iter().all(|k| *k == InvalidValue));
     assert_eq!(kinds("base_path.toml"), [InvalidValue]);
+    assert_eq!(kinds("too_deep.toml"), [InvalidTemplate]);
     assert!(
         kinds("templates.toml")
             .iter()
             .all(|k| *k == InvalidTemplate)
     );
     assert_eq!(kinds("unknown_types.toml"), [UnknownType; 3]);
-    assert_eq!(kinds("regexes.toml"), [InvalidRegex; 3]);
+    assert_eq!(kinds("regexes.toml"), [InvalidRegex; 4]);
     assert_eq!(kinds("unknown_params.toml"), [UnknownParam; 2]);
     assert_eq!(
         kinds("methods.toml"),

@@ -4,6 +4,8 @@ mod app;
 mod diagnostics;
 mod events;
 mod golden;
+mod hostile;
 mod matching;
+mod mutation;
 mod properties;
 mod quickstart;

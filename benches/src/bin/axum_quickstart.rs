@@ -59,5 +59,7 @@ pub(crate) fn router() -> Router {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
+    // As lambda_http's examples start: logs through tracing, as minik::run sets up too.
+    lambda_http::tracing::init_default_subscriber();
     lambda_http::run(router()).await
 }

@@ -20,7 +20,7 @@ fn main() {
     let events: Vec<Vec<u8>> = ["rest", "http", "alb"]
         .iter()
         .flat_map(|source| {
-            ["hello", "articles", "post-events", "greetings"]
+            ["hello", "articles", "events-location", "greetings"]
                 .map(|name| format!("{dir}/{source}-{name}.json"))
         })
         .map(|file| std::fs::read(file).expect("quickstart event"))
