@@ -7,6 +7,8 @@ use http::{HeaderValue, Method, StatusCode, header};
 
 use std::sync::Arc;
 
+use tracing::Instrument;
+
 use crate::config::did_you_mean;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::event::{self, EventError, Parsed};
@@ -85,6 +87,12 @@ impl App {
         }
     }
 
+    /// A client for tests: requests of any source, answered through the real event path.
+    /// See [`TestClient`](crate::TestClient).
+    pub fn test(&self) -> crate::TestClient<'_> {
+        crate::TestClient::new(self)
+    }
+
     /// The compiled route table.
     pub fn routes(&self) -> &RouteTable {
         &self.table
@@ -99,7 +107,17 @@ impl App {
     /// defaults applied: 404 and 405 from the router, `[app.headers]`, no body for HEAD, and
     /// error details only in debug mode. Never panics, whatever the handler does.
     pub async fn call(&self, mut request: Request) -> Response {
+        let started = std::time::Instant::now();
         let head = request.method() == Method::HEAD;
+        // One span per request; `route`, `status` and `duration_us` are filled in as known.
+        let span = tracing::info_span!(
+            "request",
+            request_id = request.request_id().unwrap_or("-"),
+            method = request.method.as_str(),
+            route = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_us = tracing::field::Empty,
+        );
         let found = self
             .table
             .lookup(&request.method, &request.route_path, request.path_decoded)
@@ -116,17 +134,12 @@ impl App {
             Ok((index, params)) => {
                 request.params = params;
                 let route = self.table.route(index);
-                // Kept for the log line of a failure; the request itself goes to the handler.
-                let request_id = request.request_id().map(str::to_owned);
-                let response = (self.handlers[index].0)(request).into_response().await;
+                span.record("route", route.template());
+                let reply = span.in_scope(|| (self.handlers[index].0)(request));
+                let response = reply.into_response().instrument(span.clone()).await;
                 if let Some(details) = &response.internal {
-                    tracing::error!(
-                        request_id = request_id.as_deref().unwrap_or("-"),
-                        route = route.template(),
-                        handler = route.handler(),
-                        %details,
-                        "handler failed, answered 500"
-                    );
+                    let _entered = span.enter();
+                    tracing::error!(handler = route.handler(), %details, "handler failed, answered 500");
                 }
                 response
             }
@@ -142,6 +155,8 @@ impl App {
             }
         };
         self.finish(&mut response, head);
+        span.record("status", response.status().as_u16());
+        span.record("duration_us", started.elapsed().as_micros() as u64);
         response
     }
 

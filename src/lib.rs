@@ -236,6 +236,7 @@ mod request;
 mod response;
 mod router;
 mod runtime;
+mod test_client;
 
 pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
@@ -247,6 +248,7 @@ pub use crate::request::Request;
 pub use crate::response::{Body, IntoResponse, Json, Response};
 pub use crate::router::{Match, MatchError, ParamType, ParamValue, Route, RouteTable};
 pub use crate::runtime::{IntoApp, RunError, run};
+pub use crate::test_client::{TestClient, TestRequest, TestResponse};
 #[doc(no_inline)]
 pub use http::{self, HeaderMap, Method, StatusCode};
 /// Logging setup from the Lambda runtime: `minik::tracing::init_default_subscriber()`.

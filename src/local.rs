@@ -9,18 +9,16 @@
 use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use base64::Engine;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use tokio::io::AsyncReadExt;
 
 use crate::app::App;
-use crate::event::Source;
+use crate::event::{Source, synth};
 use crate::runtime::RunError;
 
 const USAGE: &str = "\
@@ -194,7 +192,16 @@ async fn answer(
         Ok(body) => body.to_bytes(),
         Err(_) => return plain(413, "the request body is larger than Lambda's 6 MB limit"),
     };
-    let event = to_event(&parts, &body, source, peer);
+    let source_ip = peer.ip().to_string();
+    let request = synth::HttpRequest {
+        method: &parts.method,
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &parts.headers,
+        body: &body,
+        source_ip: &source_ip,
+    };
+    let event = synth::event_for(source, &request);
     match app
         .respond(&serde_json::to_vec(&event).unwrap_or_default())
         .await
@@ -211,181 +218,14 @@ fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
     response
 }
 
-static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
-
-/// The event `source` would send for this request, following AWS's documented shapes.
-fn to_event(parts: &http::request::Parts, body: &[u8], source: Source, peer: SocketAddr) -> Value {
-    let method = parts.method.as_str();
-    let path = parts.uri.path();
-    let raw_query = parts.uri.query().unwrap_or("");
-    let request_id = format!("local-{}", REQUEST_IDS.fetch_add(1, Ordering::Relaxed));
-    let (body, is_base64) = match std::str::from_utf8(body) {
-        Ok(text) => (text.to_owned(), false),
-        Err(_) => (base64::engine::general_purpose::STANDARD.encode(body), true),
-    };
-    let ip = peer.ip().to_string();
-    let mut single = Map::new();
-    let mut multi = Map::new();
-    for name in parts.headers.keys() {
-        let values: Vec<String> = parts
-            .headers
-            .get_all(name)
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect();
-        single.insert(name.as_str().to_owned(), json!(values.last()));
-        multi.insert(name.as_str().to_owned(), json!(values));
-    }
-    let query_pairs: Vec<(String, String)> = form_urlencoded::parse(raw_query.as_bytes())
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
-        .collect();
-    match source {
-        Source::RestApi => {
-            let (mut q, mut mq) = (Map::new(), Map::new());
-            for (name, value) in &query_pairs {
-                q.insert(name.clone(), json!(value));
-                if let Some(values) = mq
-                    .entry(name.clone())
-                    .or_insert_with(|| json!([]))
-                    .as_array_mut()
-                {
-                    values.push(json!(value));
-                }
-            }
-            let none_if_empty = |map: Map<String, Value>| {
-                if map.is_empty() {
-                    Value::Null
-                } else {
-                    Value::Object(map)
-                }
-            };
-            json!({
-                "resource": "/{proxy+}",
-                "path": path,
-                "httpMethod": method,
-                "headers": single,
-                "multiValueHeaders": multi,
-                "queryStringParameters": none_if_empty(q),
-                "multiValueQueryStringParameters": none_if_empty(mq),
-                "pathParameters": { "proxy": path.trim_start_matches('/') },
-                "stageVariables": null,
-                "requestContext": {
-                    "accountId": "123456789012", "apiId": "local", "stage": "local", "requestId": request_id,
-                    "resourcePath": "/{proxy+}", "httpMethod": method, "path": path,
-                    "domainName": "localhost", "protocol": "HTTP/1.1", "identity": { "sourceIp": ip },
-                },
-                "body": body,
-                "isBase64Encoded": is_base64,
-            })
-        }
-        Source::Alb => {
-            // ALB passes the query through undecoded, and in single-value mode keeps one value.
-            let mut q = Map::new();
-            for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
-                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                q.insert(name.to_owned(), json!(value));
-            }
-            json!({
-                "requestContext": { "elb": { "targetGroupArn": "arn:aws:elasticloadbalancing:local:123456789012:targetgroup/minik/local" } },
-                "httpMethod": method,
-                "path": path,
-                "queryStringParameters": q,
-                "headers": single,
-                "body": body,
-                "isBase64Encoded": is_base64,
-            })
-        }
-        _ => {
-            // HTTP API and Function URL (payload 2.0): lowercase names, repeats joined, cookies apart.
-            let mut headers = Map::new();
-            let mut cookies = Vec::new();
-            for (name, values) in &multi {
-                let values: Vec<&str> = values
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                if name == "cookie" {
-                    cookies.extend(values.iter().flat_map(|v| v.split("; ")).map(str::to_owned));
-                } else {
-                    headers.insert(name.clone(), json!(values.join(",")));
-                }
-            }
-            let url = source == Source::FunctionUrl;
-            // An HTTP API delivers `rawPath` decoded; a Function URL keeps the encoding.
-            let raw_path = if url {
-                path.to_owned()
-            } else {
-                percent_encoding::percent_decode_str(path)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            let domain = if url {
-                "local.lambda-url.localhost.on.aws"
-            } else {
-                "local.execute-api.localhost"
-            };
-            json!({
-                "version": "2.0",
-                "routeKey": "$default",
-                "rawPath": raw_path,
-                "rawQueryString": raw_query,
-                "cookies": cookies,
-                "headers": headers,
-                "requestContext": {
-                    "accountId": "123456789012", "apiId": "local", "domainName": domain, "requestId": request_id,
-                    "routeKey": "$default", "stage": "$default",
-                    "http": { "method": method, "path": raw_path, "protocol": "HTTP/1.1", "sourceIp": ip,
-                              "userAgent": single.get("user-agent").cloned().unwrap_or_default() },
-                },
-                "body": body,
-                "isBase64Encoded": is_base64,
-            })
-        }
-    }
-}
-
 /// The HTTP response a reply payload stands for.
 fn from_reply(reply: &[u8]) -> hyper::Response<Full<Bytes>> {
-    let Ok(reply) = serde_json::from_slice::<Value>(reply) else {
-        return plain(502, "the app's reply is not JSON");
-    };
-    let status = reply["statusCode"]
-        .as_u64()
-        .and_then(|s| u16::try_from(s).ok())
-        .unwrap_or(502);
-    let body = reply["body"].as_str().unwrap_or_default();
-    let body = if reply["isBase64Encoded"] == true {
-        base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .unwrap_or_default()
-    } else {
-        body.as_bytes().to_vec()
+    let Some((status, headers, body)) = synth::read_reply(reply) else {
+        return plain(502, "the app's reply is not a valid reply");
     };
     let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() =
-        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_GATEWAY);
-    let headers = response.headers_mut();
-    let mut add = |name: &str, value: &Value| {
-        if let (Ok(name), Some(Ok(value))) = (
-            http::HeaderName::from_bytes(name.as_bytes()),
-            value.as_str().map(http::HeaderValue::from_str),
-        ) {
-            headers.append(name, value);
-        }
-    };
-    for (name, value) in reply["headers"].as_object().into_iter().flatten() {
-        add(name, value);
-    }
-    for (name, values) in reply["multiValueHeaders"].as_object().into_iter().flatten() {
-        for value in values.as_array().into_iter().flatten() {
-            add(name, value);
-        }
-    }
-    for cookie in reply["cookies"].as_array().into_iter().flatten() {
-        add("set-cookie", cookie);
-    }
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
     response
 }
 

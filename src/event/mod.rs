@@ -8,6 +8,7 @@
 
 mod raw;
 mod reply;
+pub(crate) mod synth;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -1,5 +1,10 @@
 //! minik's integration tests, in one binary to keep link time low.
 
+/// The quickstart example's app, shared by the tests that exercise it.
+#[path = "../../examples/quickstart/app.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod quickstart_app;
+
 mod app;
 mod diagnostics;
 mod events;
@@ -7,5 +12,7 @@ mod golden;
 mod hostile;
 mod matching;
 mod mutation;
+mod observability;
 mod properties;
 mod quickstart;
+mod test_client;

@@ -5,9 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-#[path = "../../examples/quickstart/app.rs"]
-#[allow(dead_code, unreachable_pub)]
-mod app;
+use crate::quickstart_app as app;
 
 /// `(event name, status, body check)`: the body as JSON, or a fragment of text.
 fn expected(name: &str) -> (u16, Result<Value, &'static str>) {

@@ -1,0 +1,104 @@
+//! A `tracing` span per request, with the request id, method, route template, status and
+//! duration, whatever the outcome.
+
+use std::sync::{Arc, Mutex};
+
+use minik::{App, Path, Source};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+
+/// The fields of every closed `request` span, as `name=value` strings.
+#[derive(Clone, Default)]
+struct Spans(Arc<Mutex<Vec<Vec<String>>>>);
+
+#[derive(Default)]
+struct Fields(Vec<String>);
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.push(format!("{}={value:?}", field.name()));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push(format!("{}={value}", field.name()));
+    }
+}
+
+impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Spans {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        attrs.record(&mut fields);
+        if let Some(span) = ctx.span(id) {
+            span.extensions_mut().insert(fields);
+        }
+    }
+    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        if let Some(span) = ctx.span(id) {
+            if let Some(fields) = span.extensions_mut().get_mut::<Fields>() {
+                values.record(fields);
+            }
+        }
+    }
+    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        if let Some(span) = ctx.span(&id) {
+            if span.name() == "request" {
+                let fields = span
+                    .extensions()
+                    .get::<Fields>()
+                    .map(|f| f.0.clone())
+                    .unwrap_or_default();
+                self.0.lock().unwrap().push(fields);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_request_gets_a_span_with_its_outcome() {
+    let spans = Spans::default();
+    let subscriber = tracing_subscriber::registry().with(spans.clone());
+    let routes = "[[route]]\npath = \"/hello/{name}\"\nmethods = [\"GET\"]\nhandler = \"hello\"";
+    let app = App::from_toml("r.toml", routes)
+        .handler("hello", |Path(name): Path<String>| name)
+        .build()
+        .unwrap();
+    tracing::subscriber::with_default(subscriber, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            app.test()
+                .get("/hello/ada")
+                .source(Source::RestApi)
+                .send()
+                .await
+                .unwrap();
+            app.test().post("/hello/ada").send().await.unwrap();
+            app.test().get("/nowhere").send().await.unwrap();
+        });
+    });
+    let spans = spans.0.lock().unwrap().clone();
+    assert_eq!(spans.len(), 3, "{spans:?}");
+    let field = |span: &Vec<String>, name: &str| -> Option<String> {
+        span.iter()
+            .rev()
+            .find_map(|f| f.strip_prefix(&format!("{name}=")).map(str::to_owned))
+    };
+    assert_eq!(field(&spans[0], "method").as_deref(), Some("GET"));
+    assert_eq!(field(&spans[0], "route").as_deref(), Some("/hello/{name}"));
+    assert_eq!(field(&spans[0], "status").as_deref(), Some("200"));
+    assert!(
+        field(&spans[0], "request_id").is_some_and(|id| id.starts_with("local-")),
+        "{:?}",
+        spans[0]
+    );
+    assert!(
+        field(&spans[0], "duration_us").is_some_and(|d| d.parse::<u64>().is_ok()),
+        "{:?}",
+        spans[0]
+    );
+    assert_eq!(field(&spans[1], "status").as_deref(), Some("405"));
+    assert_eq!(field(&spans[2], "status").as_deref(), Some("404"));
+    assert_eq!(field(&spans[2], "route"), None, "no route matched");
+}
