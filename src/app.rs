@@ -118,6 +118,13 @@ impl App {
             status = tracing::field::Empty,
             duration_us = tracing::field::Empty,
         );
+        let settings = &self.table.settings;
+        // CORS needs the request's `Origin` after the handler has taken the request.
+        let origin = request.headers().get(header::ORIGIN).cloned();
+        if let Some(response) = self.preflight(&request, origin.as_ref()) {
+            span.record("status", response.status().as_u16());
+            return response;
+        }
         let found = self
             .table
             .lookup(&request.method, &request.route_path, request.path_decoded)
@@ -130,10 +137,12 @@ impl App {
                     .map(|value| value.into_owned());
                 (index, names.zip(values).collect())
             });
+        let mut cors = settings.cors.as_ref();
         let mut response = match found {
             Ok((index, params)) => {
                 request.params = params;
                 let route = self.table.route(index);
+                cors = route.cors(settings.cors.as_ref());
                 span.record("route", route.template());
                 let reply = span.in_scope(|| (self.handlers[index].0)(request));
                 let response = reply.into_response().instrument(span.clone()).await;
@@ -145,6 +154,17 @@ impl App {
             }
             Err(MatchError::NotFound) => Response::error(StatusCode::NOT_FOUND, "Not Found", None),
             Err(MatchError::MethodNotAllowed { allow }) => {
+                // The CORS policy of a route of this path, which may have its own.
+                let path_route = allow.first().and_then(|method| {
+                    let table = &self.table;
+                    table
+                        .lookup(method, &request.route_path, request.path_decoded)
+                        .ok()
+                        .map(|m| m.route())
+                });
+                if let Some(route) = path_route {
+                    cors = route.cors(settings.cors.as_ref());
+                }
                 let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
                 let mut response =
                     Response::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", None);
@@ -154,10 +174,36 @@ impl App {
                 response
             }
         };
+        // Errors carry the CORS headers too, or the browser would hide them from the page.
+        if let Some(cors) = cors {
+            cors.apply(origin.as_ref(), &mut response);
+        }
         self.finish(&mut response, head);
         span.record("status", response.status().as_u16());
         span.record("duration_us", started.elapsed().as_micros() as u64);
         response
+    }
+
+    /// The answer to a CORS preflight request (`OPTIONS` with `Origin` and
+    /// `Access-Control-Request-Method`) for a path with a CORS policy, unless the route that
+    /// would take the requested method lists `OPTIONS` itself.
+    fn preflight(&self, request: &Request, origin: Option<&HeaderValue>) -> Option<Response> {
+        let origin = origin.filter(|_| request.method == Method::OPTIONS)?;
+        let requested = request
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_METHOD)?;
+        let requested = Method::from_bytes(requested.as_bytes()).ok()?;
+        let table = &self.table;
+        let found = table
+            .lookup(&requested, &request.route_path, request.path_decoded)
+            .ok()?;
+        let route = found.route();
+        if route.lists_options() {
+            return None;
+        }
+        let cors = route.cors(table.settings.cors.as_ref())?;
+        let allowed = route.methods().unwrap_or_else(|| vec![requested.clone()]);
+        Some(cors.preflight(origin, &allowed, request.headers()))
     }
 
     /// Answers one Lambda invocation payload: the event of any HTTP source in, the response

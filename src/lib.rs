@@ -153,6 +153,13 @@
 //! | `handler` | required; the name the handler is registered under |
 //! | `methods` | GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, in any case; absent means every method |
 //! | `params` | parameter types by name; undeclared parameters are `str` |
+//! | `cors` | `false` to turn CORS off for the route, or a table overriding `[app.cors]` |
+//!
+//! `[app.cors]` takes `allow_origins` (required: `"*"` or origins such as
+//! `"https://app.example"`), `allow_methods` (default: the route's), `allow_headers` (default:
+//! what the preflight asks for), `expose_headers`, `allow_credentials` and `max_age`. minik
+//! adds the CORS headers to every response, errors included, only for an allowed origin, and
+//! answers preflight requests unless the route lists `OPTIONS` itself.
 //!
 //! Parameter types:
 //!
@@ -225,6 +232,7 @@
 
 mod app;
 mod config;
+mod cors;
 mod diagnostic;
 mod error;
 mod event;

@@ -26,6 +26,8 @@ pub(crate) struct Located {
 pub(crate) struct AppDecl {
     pub(crate) debug: bool,
     pub(crate) base_path: Option<Located>,
+    /// `[app.cors]`.
+    pub(crate) cors: Option<CorsDecl>,
     /// `[app.headers]`: name and value of each default response header.
     pub(crate) headers: Vec<(Located, Located)>,
 }
@@ -58,7 +60,23 @@ pub(crate) struct RouteDecl {
     pub(crate) methods: Option<Vec<Located>>,
     /// The span of the `methods` array, when present.
     pub(crate) methods_span: Range<usize>,
+    /// `cors = false` or `cors = { ... }`; `None` inherits `[app.cors]`.
+    pub(crate) cors: Option<CorsDecl>,
     pub(crate) params: Vec<ParamDecl>,
+}
+
+/// `[app.cors]`, or a route's `cors`: the CORS policy as written.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CorsDecl {
+    /// `cors = false` on a route: no CORS headers for it.
+    pub(crate) disabled: bool,
+    pub(crate) span: Range<usize>,
+    pub(crate) allow_origins: Option<Vec<Located>>,
+    pub(crate) allow_methods: Option<Vec<Located>>,
+    pub(crate) allow_headers: Option<Vec<Located>>,
+    pub(crate) expose_headers: Option<Vec<Located>>,
+    pub(crate) allow_credentials: bool,
+    pub(crate) max_age: Option<(i64, Range<usize>)>,
 }
 
 /// A routes file read into declarations.
@@ -70,8 +88,16 @@ pub(crate) struct Document {
 }
 
 const TOP_KEYS: &[&str] = &["app", "route"];
-const APP_KEYS: &[&str] = &["debug", "base_path", "headers"];
-const ROUTE_KEYS: &[&str] = &["path", "handler", "methods", "params"];
+const APP_KEYS: &[&str] = &["debug", "base_path", "headers", "cors"];
+const ROUTE_KEYS: &[&str] = &["path", "handler", "methods", "params", "cors"];
+const CORS_KEYS: &[&str] = &[
+    "allow_origins",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "allow_credentials",
+    "max_age",
+];
 const TYPE_KEYS: &[&str] = &["regex"];
 
 impl Document {
@@ -223,6 +249,7 @@ impl Reader<'_> {
                         }
                     }
                 }
+                "cors" => app.cors = self.cors(value, false),
                 other => self.unknown_key(key, other, APP_KEYS, "in `[app]`"),
             }
         }
@@ -248,6 +275,7 @@ impl Reader<'_> {
     fn route(&mut self, header: Range<usize>, table: &DeTable<'_>) -> Option<RouteDecl> {
         let (mut path, mut handler, mut methods, mut params) = (None, None, None, Vec::new());
         let mut methods_span = header.clone();
+        let mut cors = None;
         for (key, value) in sorted(table) {
             match key.get_ref().as_ref() {
                 "path" => path = self.string(value, "a string path template for `path`"),
@@ -257,6 +285,7 @@ impl Reader<'_> {
                     methods_span = value.span();
                 }
                 "params" => params = self.params(value),
+                "cors" => cors = self.cors(value, true),
                 other => self.unknown_key(key, other, ROUTE_KEYS, "in `[[route]]`"),
             }
         }
@@ -275,7 +304,75 @@ impl Reader<'_> {
             methods,
             methods_span,
             params,
+            cors,
         })
+    }
+
+    /// `[app.cors]` (a table) or a route's `cors` (a table, or `false` to turn CORS off).
+    fn cors(&mut self, value: &Spanned<DeValue<'_>>, on_route: bool) -> Option<CorsDecl> {
+        let mut cors = CorsDecl {
+            span: value.span(),
+            ..CorsDecl::default()
+        };
+        let table = match value.get_ref() {
+            DeValue::Boolean(false) if on_route => {
+                cors.disabled = true;
+                return Some(cors);
+            }
+            DeValue::Table(table) => table,
+            DeValue::Boolean(true) if on_route => {
+                let message = "`cors = true` is what a route has without the key (the app's policy); write `false` to turn CORS off, or a table to override it";
+                self.error(
+                    DiagnosticKind::InvalidValue,
+                    value.span(),
+                    message.to_owned(),
+                );
+                return None;
+            }
+            _ => {
+                let what = if on_route {
+                    "`false` or a table of CORS settings"
+                } else {
+                    "a table of CORS settings"
+                };
+                self.wrong_type(value, what);
+                return None;
+            }
+        };
+        let strings = |reader: &mut Self, value: &Spanned<DeValue<'_>>, key: &str| {
+            let DeValue::Array(items) = value.get_ref() else {
+                reader.wrong_type(value, &format!("an array of strings for `{key}`"));
+                return None;
+            };
+            Some(
+                items
+                    .iter()
+                    .filter_map(|item| reader.string(item, "a string"))
+                    .collect(),
+            )
+        };
+        for (key, value) in sorted(table) {
+            match key.get_ref().as_ref() {
+                "allow_origins" => cors.allow_origins = strings(self, value, "allow_origins"),
+                "allow_methods" => cors.allow_methods = strings(self, value, "allow_methods"),
+                "allow_headers" => cors.allow_headers = strings(self, value, "allow_headers"),
+                "expose_headers" => cors.expose_headers = strings(self, value, "expose_headers"),
+                "allow_credentials" => match value.get_ref() {
+                    DeValue::Boolean(b) => cors.allow_credentials = *b,
+                    _ => self.wrong_type(value, "a boolean for `allow_credentials`"),
+                },
+                "max_age" => match value
+                    .get_ref()
+                    .as_integer()
+                    .and_then(|i| i.as_str().parse::<i64>().ok())
+                {
+                    Some(seconds) => cors.max_age = Some((seconds, value.span())),
+                    None => self.wrong_type(value, "a number of seconds for `max_age`"),
+                },
+                other => self.unknown_key(key, other, CORS_KEYS, "in a CORS table"),
+            }
+        }
+        Some(cors)
     }
 
     fn methods(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Located>> {

@@ -19,12 +19,13 @@ use std::sync::Arc;
 
 use http::Method;
 
-use self::method::MethodSet;
+pub(crate) use self::method::MethodSet;
 use self::param::{Matcher, compile_regex};
 pub use self::param::{ParamType, ParamValue};
 use self::template::Segment;
 use self::tree::{Node, Values, Wanted, pick, walk};
 use crate::config::{self, Document, Located, RouteDecl, TypeDecl, did_you_mean};
+use crate::cors::{Cors, RouteCors};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Source};
 
 /// One route of the table, as declared in the routes file.
@@ -35,9 +36,20 @@ pub struct Route {
     handler: String,
     params: Vec<(String, ParamType)>,
     path_span: Range<usize>,
+    cors: RouteCors,
 }
 
 impl Route {
+    /// The route's CORS policy, given the app's.
+    pub(crate) fn cors<'a>(&'a self, app: Option<&'a Arc<Cors>>) -> Option<&'a Arc<Cors>> {
+        self.cors.resolve(app)
+    }
+
+    /// Whether the route lists OPTIONS itself (and so answers preflight requests).
+    pub(crate) fn lists_options(&self) -> bool {
+        !self.methods.is_any() && self.methods.contains(&Method::OPTIONS)
+    }
+
     /// The path template as written in the file, such as `/articles/{author}/{year}`.
     pub fn template(&self) -> &str {
         &self.template
@@ -194,6 +206,8 @@ pub(crate) struct Settings {
     /// `[app] base_path`: a prefix removed from request paths before routing.
     pub(crate) base_path: Option<String>,
     pub(crate) headers: http::HeaderMap,
+    /// `[app.cors]`.
+    pub(crate) cors: Option<Arc<Cors>>,
 }
 
 impl RouteTable {
@@ -484,6 +498,11 @@ impl Compiler<'_> {
             debug: document.app.debug,
             ..Settings::default()
         };
+        if let Some(cors) = &document.app.cors {
+            if let RouteCors::Own(cors) = Cors::compile(cors, self.source, self.diagnostics) {
+                settings.cors = Some(cors);
+            }
+        }
         if let Some(base) = &document.app.base_path {
             let valid = match template::parse(&base.value) {
                 Ok(segments) => {
@@ -606,7 +625,15 @@ impl Compiler<'_> {
             handler: decl.handler.value.clone(),
             params,
             path_span: path.span.clone(),
+            cors: decl
+                .cors
+                .as_ref()
+                .map(|cors| Cors::compile(cors, self.source, self.diagnostics))
+                .unwrap_or_default(),
         };
+        if self.diagnostics.len() > errors_before {
+            return None;
+        }
         Some((route, compiled))
     }
 

@@ -6,6 +6,7 @@
 mod quickstart_app;
 
 mod app;
+mod cors;
 mod diagnostics;
 mod events;
 mod golden;
