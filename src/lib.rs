@@ -240,6 +240,7 @@ pub mod extract;
 mod handler;
 #[cfg(feature = "local")]
 mod local;
+mod openapi;
 mod request;
 mod response;
 mod router;

@@ -3,6 +3,7 @@
 //! ```text
 //! minik check routes.toml     # exit 0 when valid, 1 with every diagnostic on stderr
 //! minik routes routes.toml    # the table in precedence order
+//! minik openapi routes.toml   # an OpenAPI 3 document (--aws-integration ARN for API Gateway)
 //! ```
 //!
 //! These checks cover what the file alone decides. Handler names and `Path<T>` types are
@@ -40,11 +41,24 @@ enum Command {
         #[arg(default_value = "routes.toml")]
         file: PathBuf,
     },
+    /// Print the routes as an OpenAPI 3 document (JSON).
+    Openapi {
+        /// The routes file.
+        #[arg(default_value = "routes.toml")]
+        file: PathBuf,
+        /// The API's title.
+        #[arg(long, default_value = "minik API")]
+        title: String,
+        /// A Lambda function ARN: adds API Gateway's proxy integration to every operation.
+        #[arg(long, value_name = "ARN")]
+        aws_integration: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (Command::Check { file } | Command::Routes { file }) = &cli.command;
+    let (Command::Check { file } | Command::Routes { file } | Command::Openapi { file, .. }) =
+        &cli.command;
     let table = match RouteTable::from_file(file) {
         Ok(table) => table,
         Err(diagnostics) => {
@@ -65,6 +79,17 @@ fn main() -> ExitCode {
             for route in table.routes() {
                 println!("{route}");
             }
+        }
+        Command::Openapi {
+            title,
+            aws_integration,
+            ..
+        } => {
+            let document = table.openapi(&title, aws_integration.as_deref());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            );
         }
     }
     ExitCode::SUCCESS

@@ -64,3 +64,79 @@ GET,HEAD     /greetings                               -> greetings
 ";
     assert_eq!(text(&output.stdout), expected);
 }
+
+#[test]
+fn openapi_describes_every_route_with_typed_parameters() {
+    let output = minik(&[
+        "openapi",
+        "tests/fixtures/routes/valid/matching.toml",
+        "--title",
+        "matching",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["openapi"], "3.0.1");
+    assert_eq!(document["info"]["title"], "matching");
+    let paths = document["paths"].as_object().unwrap();
+    let year = &paths["/articles/{author}/{year}"]["get"]["parameters"][1];
+    assert_eq!(
+        (year["name"].as_str(), year["schema"]["type"].as_str()),
+        (Some("year"), Some("integer"))
+    );
+    let code = &paths["/items/{code}"]["get"]["parameters"][0]["schema"];
+    assert_eq!(code["pattern"], "^(?:[A-Z]{3})$");
+    // A route without `methods` takes every method.
+    assert_eq!(paths["/events/{location}"].as_object().unwrap().len(), 7);
+    // OpenAPI has no greedy parameter: a plain document writes it as any other.
+    assert!(
+        paths.contains_key("/files/{key}") && paths.contains_key("/items/{rest}"),
+        "{:?}",
+        paths.keys()
+    );
+    // Operation ids are unique, named by handler.
+    let mut ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().unwrap())
+        .collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "{ids:?}");
+    assert!(
+        ids.contains(&"events_at") && ids.contains(&"events_at_post"),
+        "{ids:?}"
+    );
+}
+
+#[test]
+fn openapi_with_an_aws_integration_imports_into_api_gateway() {
+    let arn = "arn:aws:lambda:eu-west-1:123456789012:function:quickstart";
+    let output = minik(&["openapi", "routes.example.toml", "--aws-integration", arn]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // A greedy parameter is written as API Gateway writes it.
+    let matching = minik(&[
+        "openapi",
+        "tests/fixtures/routes/valid/matching.toml",
+        "--aws-integration",
+        arn,
+    ]);
+    let matching: serde_json::Value = serde_json::from_slice(&matching.stdout).unwrap();
+    assert!(
+        matching["paths"].get("/files/{key+}").is_some()
+            && matching["paths"].get("/items/{rest+}").is_some()
+    );
+    let hello = &document["paths"]["/hello/{name}"];
+    assert_eq!(
+        hello.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["x-amazon-apigateway-any-method"]
+    );
+    let integration = &hello["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"];
+    assert_eq!(integration["type"], "aws_proxy");
+    assert_eq!(integration["httpMethod"], "POST");
+    assert_eq!(
+        integration["uri"],
+        format!("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{arn}/invocations")
+    );
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""`minik openapi` output validated against the OpenAPI 3.0 schema (openapi-spec-validator).
+
+Run from the repository root after `pip install openapi-spec-validator`:
+    python3 tests/e2e/openapi.py
+"""
+import json
+import os
+import subprocess
+import sys
+
+from openapi_spec_validator import validate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FILES = [
+    "routes.example.toml",
+    "examples/quickstart/routes.toml",
+    "tests/fixtures/routes/valid/matching.toml",
+]
+ARN = "arn:aws:lambda:eu-west-1:123456789012:function:quickstart"
+
+passed = failed = 0
+for file in FILES:
+    for extra in ([], ["--aws-integration", ARN]):
+        command = ["cargo", "run", "--quiet", "--bin", "minik", "--", "openapi", file, *extra]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        name = " ".join([file, *extra])
+        try:
+            validate(json.loads(done.stdout))
+            passed += 1
+            print(f"ok   {name}")
+        except Exception as error:  # the validator's errors and JSON errors alike
+            failed += 1
+            print(f"FAIL {name}: {error} {done.stderr}")
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
