@@ -139,8 +139,7 @@ async fn serve_lambda(app: App) -> Result<(), RunError> {
             // The reply is JSON minik serialized itself: handing it over as a raw value spares
             // the runtime a parse and a second serialization.
             let reply = String::from_utf8(reply).unwrap_or_default();
-            let reply =
-                RawValue::from_string(reply).map_err(|e| EventError::internal(e.to_string()))?;
+            let reply = RawValue::from_string(reply).map_err(|e| EventError::new(e.to_string()))?;
             Ok::<_, EventError>(reply)
         }
     });

@@ -162,7 +162,7 @@ impl TestRequest<'_> {
             serde_json::to_vec(&synth::event_for(self.source, &request)).unwrap_or_default();
         let reply = self.app.respond(&event).await?;
         let (status, headers, body) = synth::read_reply(&reply)
-            .ok_or_else(|| EventError::internal("the app's reply could not be read back"))?;
+            .ok_or_else(|| EventError::new("the app's reply could not be read back"))?;
         let reply = serde_json::from_slice(&reply).unwrap_or_default();
         Ok(TestResponse {
             status,

@@ -340,15 +340,10 @@ impl Reader<'_> {
             }
         };
         let strings = |reader: &mut Self, value: &Spanned<DeValue<'_>>, key: &str| {
-            let DeValue::Array(items) = value.get_ref() else {
-                reader.wrong_type(value, &format!("an array of strings for `{key}`"));
-                return None;
-            };
-            Some(
-                items
-                    .iter()
-                    .filter_map(|item| reader.string(item, "a string"))
-                    .collect(),
+            reader.strings(
+                value,
+                &format!("an array of strings for `{key}`"),
+                "a string",
             )
         };
         for (key, value) in sorted(table) {
@@ -376,18 +371,27 @@ impl Reader<'_> {
     }
 
     fn methods(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Located>> {
+        let what = "an array of method names for `methods`, such as `[\"GET\"]`";
+        self.strings(value, what, "a string method name")
+    }
+
+    /// An array of strings; `what` and `item` name what was expected, for the diagnostics.
+    fn strings(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        what: &str,
+        item: &str,
+    ) -> Option<Vec<Located>> {
         let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(
-                value,
-                "an array of method names for `methods`, such as `[\"GET\"]`",
-            );
+            self.wrong_type(value, what);
             return None;
         };
-        let methods = items
-            .iter()
-            .filter_map(|item| self.string(item, "a string method name"))
-            .collect();
-        Some(methods)
+        Some(
+            items
+                .iter()
+                .filter_map(|element| self.string(element, item))
+                .collect(),
+        )
     }
 
     fn params(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<ParamDecl> {

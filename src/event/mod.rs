@@ -88,15 +88,10 @@ pub struct EventError {
 }
 
 impl EventError {
-    fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         EventError {
             message: message.into(),
         }
-    }
-
-    /// A failure of minik's own, not of the event (it should never happen).
-    pub(crate) fn internal(message: impl Into<String>) -> Self {
-        EventError::new(message)
     }
 }
 
