@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::panic::Location;
 
-use http::{HeaderValue, Method, StatusCode, header};
-
 use std::sync::Arc;
+
+use http::{HeaderValue, Method, StatusCode, header};
 
 use tracing::Instrument;
 
@@ -14,6 +14,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::event::{self, EventError, Parsed};
 use crate::extract::{Kind, Schema};
 use crate::handler::{BoxedHandler, Handler, boxed};
+use crate::middleware::{After, Around, Before, Hook, Next};
 use crate::request::Request;
 use crate::response::{Body, IntoResponse, Response};
 use crate::router::{MatchError, ParamType, Route, RouteTable};
@@ -26,15 +27,22 @@ use crate::router::{MatchError, ParamType, Route, RouteTable};
 #[derive(Debug)]
 pub struct App {
     table: RouteTable,
-    /// The handler of each route, by route index.
-    handlers: Vec<NamedHandler>,
+    /// What each route runs, by route index.
+    bound: Vec<Bound>,
 }
 
-struct NamedHandler(BoxedHandler);
+/// A route's handler and middleware chain.
+struct Bound {
+    handler: BoxedHandler,
+    /// `None` for a route without middleware, which then costs nothing per request.
+    hooks: Option<Arc<[Hook]>>,
+}
 
-impl std::fmt::Debug for NamedHandler {
+impl std::fmt::Debug for Bound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Handler")
+        f.debug_struct("Bound")
+            .field("hooks", &self.hooks.as_ref().map_or(0, |hooks| hooks.len()))
+            .finish_non_exhaustive()
     }
 }
 
@@ -43,6 +51,7 @@ impl std::fmt::Debug for NamedHandler {
 pub struct AppBuilder {
     file: Result<(String, String), Diagnostic>,
     registrations: Vec<Registration>,
+    hooks: Vec<HookRegistration>,
 }
 
 struct Registration {
@@ -52,11 +61,19 @@ struct Registration {
     caller: &'static Location<'static>,
 }
 
+struct HookRegistration {
+    name: String,
+    hook: Hook,
+    caller: &'static Location<'static>,
+}
+
 impl std::fmt::Debug for AppBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<&str> = self.registrations.iter().map(|r| r.name.as_str()).collect();
+        let hooks: Vec<&str> = self.hooks.iter().map(|r| r.name.as_str()).collect();
         f.debug_struct("AppBuilder")
             .field("handlers", &names)
+            .field("middleware", &hooks)
             .finish_non_exhaustive()
     }
 }
@@ -76,6 +93,7 @@ impl App {
         AppBuilder {
             file,
             registrations: Vec::new(),
+            hooks: Vec::new(),
         }
     }
 
@@ -84,6 +102,7 @@ impl App {
         AppBuilder {
             file: Ok((name.to_owned(), text.to_owned())),
             registrations: Vec::new(),
+            hooks: Vec::new(),
         }
     }
 
@@ -144,8 +163,17 @@ impl App {
                 let route = self.table.route(index);
                 cors = route.cors(settings.cors.as_ref());
                 span.record("route", route.template());
-                let reply = span.in_scope(|| (self.handlers[index].0)(request));
-                let response = reply.into_response().instrument(span.clone()).await;
+                let bound = &self.bound[index];
+                let response = match &bound.hooks {
+                    None => {
+                        let reply = span.in_scope(|| (bound.handler)(request));
+                        reply.resolve().instrument(span.clone()).await
+                    }
+                    Some(hooks) => {
+                        let chain = Next::chain(Arc::clone(hooks), Arc::clone(&bound.handler));
+                        chain.run(request).instrument(span.clone()).await
+                    }
+                };
                 if let Some(details) = &response.internal {
                     let _entered = span.enter();
                     tracing::error!(handler = route.handler(), %details, "handler failed, answered 500");
@@ -165,13 +193,7 @@ impl App {
                 if let Some(route) = path_route {
                     cors = route.cors(settings.cors.as_ref());
                 }
-                let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
-                let mut response =
-                    Response::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", None);
-                if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
-                    response.headers_mut().insert(header::ALLOW, value);
-                }
-                response
+                method_not_allowed(&allow)
             }
         };
         // Errors carry the CORS headers too, or the browser would hide them from the page.
@@ -305,13 +327,82 @@ impl AppBuilder {
         self
     }
 
+    /// Registers a `before` hook under `name`, the name the routes file lists in
+    /// `middleware = [...]`: it runs before the handler and may answer in its place.
+    ///
+    /// Mistakes are reported by [`AppBuilder::build`], as for handlers: a name registered
+    /// twice, a name the file never lists, a name the file lists but nothing registered.
+    /// See [`Before`] and the [middleware guide](crate::middleware).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use minik::{HttpError, Request};
+    ///
+    /// fn require_api_key(request: Request) -> Result<Request, HttpError> {
+    ///     match request.header("x-api-key") {
+    ///         Some("let-me-in") => Ok(request),
+    ///         _ => Err(HttpError::unauthorized("A valid x-api-key header is required.")),
+    ///     }
+    /// }
+    ///
+    /// let app = minik::App::from_toml("routes.toml", r#"
+    ///     [app]
+    ///     middleware = ["require_api_key"]
+    ///
+    ///     [[route]]
+    ///     path = "/orders"
+    ///     handler = "orders"
+    /// "#)
+    /// .handler("orders", || "[]")
+    /// .before("require_api_key", require_api_key)
+    /// .build()?;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// assert_eq!(app.test().get("/orders").send().await?.status(), 401);
+    /// let allowed = app.test().get("/orders").header("x-api-key", "let-me-in").send().await?;
+    /// assert_eq!(allowed.status(), 200);
+    /// # Ok::<(), minik::EventError>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[track_caller]
+    pub fn before<M, H: Before<M>>(self, name: &str, hook: H) -> Self {
+        self.hook(name, Hook::before(hook), Location::caller())
+    }
+
+    /// Registers an `after` hook under `name`: it runs after the handler (or after a later
+    /// hook answered) and returns the response to send. See [`After`] and
+    /// [`AppBuilder::before`].
+    #[track_caller]
+    pub fn after<M, H: After<M>>(self, name: &str, hook: H) -> Self {
+        self.hook(name, Hook::after(hook), Location::caller())
+    }
+
+    /// Registers an `around` hook under `name`: an async function given the request and
+    /// [`Next`], the rest of the chain. See [`Around`] and [`AppBuilder::before`].
+    #[track_caller]
+    pub fn around<M, H: Around<M>>(self, name: &str, hook: H) -> Self {
+        self.hook(name, Hook::around(hook), Location::caller())
+    }
+
+    fn hook(mut self, name: &str, hook: Hook, caller: &'static Location<'static>) -> Self {
+        self.hooks.push(HookRegistration {
+            name: name.to_owned(),
+            hook,
+            caller,
+        });
+        self
+    }
+
     /// Checks the routes file and the handlers against each other and builds the app.
     ///
     /// # Errors
     ///
     /// Every problem at once, sorted by position: everything [`RouteTable::from_file`]
     /// reports, plus routes naming an unregistered handler, handlers registered twice or used
-    /// by no route, and handlers whose `Path<T>` disagrees with a route's parameters.
+    /// by no route, handlers whose `Path<T>` disagrees with a route's parameters, and the same
+    /// mistakes for middleware: names listed but not registered, registered twice, or
+    /// registered but never listed.
     ///
     /// # Examples
     ///
@@ -407,15 +498,104 @@ impl AppBuilder {
                 ));
             }
         }
+        let hooks = check_hooks(&self.hooks, &table, &registered, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(Diagnostics::new(diagnostics));
         }
-        let handlers = table
+        let bound = table
             .routes_by_index()
-            .map(|route| NamedHandler(by_name[route.handler()].handler.clone()))
+            .map(|route| Bound {
+                handler: by_name[route.handler()].handler.clone(),
+                hooks: (!route.middleware().is_empty()).then(|| {
+                    let chain = route
+                        .middleware()
+                        .iter()
+                        .map(|name| hooks[name.as_str()].clone());
+                    chain.collect()
+                }),
+            })
             .collect();
-        Ok(App { table, handlers })
+        Ok(App { table, bound })
     }
+}
+
+/// Checks the registered hooks against the names the routes file lists, and returns them by
+/// name. `handlers` are the registered handlers' names, to point out a hook registered as one.
+fn check_hooks<'r>(
+    registrations: &'r [HookRegistration],
+    table: &RouteTable,
+    handlers: &[&str],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<&'r str, Hook> {
+    let mut by_name: HashMap<&str, &HookRegistration> = HashMap::new();
+    for registration in registrations {
+        if let Some(first) = by_name.insert(&registration.name, registration) {
+            let message = format!("middleware `{}` is registered twice", registration.name);
+            let diagnostic = Diagnostic::in_code(
+                DiagnosticKind::DuplicateMiddleware,
+                registration.caller,
+                message,
+            )
+            .with_code_note(first.caller, "first registered here");
+            diagnostics.push(diagnostic);
+        }
+    }
+    let registered: Vec<&str> = registrations.iter().map(|r| r.name.as_str()).collect();
+    for name in &table.middleware_refs {
+        if by_name.contains_key(name.value.as_str()) {
+            continue;
+        }
+        let mut message = format!("no middleware named `{}` is registered", name.value);
+        if handlers.contains(&name.value.as_str()) {
+            message.push_str(" (a handler has that name: middleware is registered with `.before`, `.after` or `.around`)");
+        } else if let Some(close) = did_you_mean(&name.value, &registered) {
+            message.push_str(&format!(", did you mean `{close}`?"));
+        } else {
+            message.push_str(&format!(
+                ", register it with `.before(\"{0}\", {0})`, `.after(..)` or `.around(..)`",
+                name.value
+            ));
+        }
+        let span = name.span.clone();
+        let diagnostic = Diagnostic::at(
+            DiagnosticKind::UnknownMiddleware,
+            &table.source,
+            span,
+            message,
+        );
+        diagnostics.push(diagnostic);
+    }
+    for registration in registrations {
+        if !table
+            .middleware_refs
+            .iter()
+            .any(|name| name.value == registration.name)
+        {
+            let message = format!(
+                "middleware `{}` is registered but the routes file never lists it",
+                registration.name
+            );
+            diagnostics.push(Diagnostic::in_code(
+                DiagnosticKind::UnusedMiddleware,
+                registration.caller,
+                message,
+            ));
+        }
+    }
+    by_name
+        .into_iter()
+        .map(|(name, registration)| (name, registration.hook.clone()))
+        .collect()
+}
+
+/// A 405 with its `Allow` header.
+fn method_not_allowed(allow: &[Method]) -> Response {
+    let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
+    let mut response = Response::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", None);
+    if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 /// Whether a handler field of `kind` can take a parameter declared `ty`.

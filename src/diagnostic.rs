@@ -66,6 +66,13 @@ pub enum DiagnosticKind {
     UnusedHandler,
     /// A handler's typed path parameters disagree with the routes file.
     ParamMismatch,
+    /// A middleware name no hook was registered under, or a `skip_middleware` name that is
+    /// not in `[app] middleware`.
+    UnknownMiddleware,
+    /// A middleware listed twice in one chain, or two hooks registered under one name.
+    DuplicateMiddleware,
+    /// A middleware hook was registered but the routes file never lists it.
+    UnusedMiddleware,
 }
 
 /// One located finding about a routes file or the handlers bound to it.

@@ -18,22 +18,55 @@ use crate::extract::{FromRequest, FromRequestParts, Rejection, Schema};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response, internal_error};
 
-/// A handler's answer: ready at once (sync handlers, rejections, panics) or to await.
+/// A handler's (or a middleware hook's) answer: ready at once (sync functions, rejections,
+/// panics) or to await, so that sync functions cost no allocation.
 #[allow(unreachable_pub, missing_debug_implementations)]
-pub enum Reply {
-    /// The response.
-    Ready(Response),
-    /// An async handler's future, panics already caught.
-    Pending(Pin<Box<dyn Future<Output = Response> + Send>>),
+pub enum Reply<T = Response> {
+    /// The answer.
+    Ready(T),
+    /// An async function's future, panics already caught.
+    Pending(Pin<Box<dyn Future<Output = T> + Send>>),
 }
 
-impl Reply {
-    pub(crate) async fn into_response(self) -> Response {
+impl<T> Reply<T> {
+    pub(crate) async fn resolve(self) -> T {
         match self {
-            Reply::Ready(response) => response,
+            Reply::Ready(answer) => answer,
             Reply::Pending(future) => future.await,
         }
     }
+}
+
+/// What a panic becomes: a 500 wherever a response is expected.
+pub(crate) trait FromPanic {
+    fn from_panic(payload: Box<dyn Any + Send>) -> Self;
+}
+
+impl FromPanic for Response {
+    fn from_panic(payload: Box<dyn Any + Send>) -> Self {
+        panic_response(payload)
+    }
+}
+
+/// A `before` hook that panics answers 500 in place of the request going on.
+impl<T> FromPanic for Result<T, Response> {
+    fn from_panic(payload: Box<dyn Any + Send>) -> Self {
+        Err(panic_response(payload))
+    }
+}
+
+/// Runs `call` (a sync function, or the start of an async one) answering 500 if it panics.
+pub(crate) fn catching<T: FromPanic>(call: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(T::from_panic)
+}
+
+/// An async function's future, boxed, with every poll under `catch_unwind`.
+pub(crate) fn pending<T, F>(future: F) -> Reply<T>
+where
+    T: FromPanic + Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    Reply::Pending(Box::pin(CatchPanic(Box::pin(future))))
 }
 
 /// A function that can handle requests: sync or async, taking up to six extractors (the last
@@ -110,16 +143,16 @@ fn panic_response(payload: Box<dyn Any + Send>) -> Response {
     response
 }
 
-/// Polls an async handler's future, turning a panic into a 500.
+/// Polls an async function's future, turning a panic into a 500.
 struct CatchPanic<F>(Pin<Box<F>>);
 
-impl<F: Future<Output = Response>> Future for CatchPanic<F> {
-    type Output = Response;
+impl<T: FromPanic, F: Future<Output = T>> Future for CatchPanic<F> {
+    type Output = T;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
             Ok(poll) => poll,
-            Err(payload) => Poll::Ready(panic_response(payload)),
+            Err(payload) => Poll::Ready(T::from_panic(payload)),
         }
     }
 }
@@ -152,10 +185,7 @@ macro_rules! impl_handler {
                     Ok::<_, Rejection>(self($($part,)* last))
                 }));
                 match started {
-                    Ok(Ok(future)) => {
-                        let future = async move { future.await.into_response() };
-                        Reply::Pending(Box::pin(CatchPanic(Box::pin(future))))
-                    }
+                    Ok(Ok(future)) => pending(async move { future.await.into_response() }),
                     Ok(Err(rejection)) => Reply::Ready(rejection.into_response()),
                     Err(payload) => Reply::Ready(panic_response(payload)),
                 }
@@ -209,10 +239,7 @@ where
 {
     fn call(&self, _: Request) -> Reply {
         match catch_unwind(AssertUnwindSafe(self)) {
-            Ok(future) => {
-                let future = async move { future.await.into_response() };
-                Reply::Pending(Box::pin(CatchPanic(Box::pin(future))))
-            }
+            Ok(future) => pending(async move { future.await.into_response() }),
             Err(payload) => Reply::Ready(panic_response(payload)),
         }
     }
@@ -228,12 +255,7 @@ where
     R: IntoResponse,
 {
     fn call(&self, _: Request) -> Reply {
-        Reply::Ready(
-            match catch_unwind(AssertUnwindSafe(|| self().into_response())) {
-                Ok(response) => response,
-                Err(payload) => panic_response(payload),
-            },
-        )
+        Reply::Ready(catching(|| self().into_response()))
     }
 
     fn path_schema() -> Option<Schema> {

@@ -154,6 +154,8 @@
 //! | `methods` | GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, in any case; absent means every method |
 //! | `params` | parameter types by name; undeclared parameters are `str` |
 //! | `cors` | `false` to turn CORS off for the route, or a table overriding `[app.cors]` |
+//! | `middleware` | hooks by registered name, run in order after `[app] middleware` |
+//! | `skip_middleware` | names from `[app] middleware` that this route does not run |
 //!
 //! `[app.cors]` takes `allow_origins` (required: `"*"` or origins such as
 //! `"https://app.example"`), `allow_methods` (default: the route's), `allow_headers` (default:
@@ -218,6 +220,17 @@
 //! src/main.rs:31:10: note: handler registered here
 //! ```
 //!
+//! # Middleware
+//!
+//! Hooks are registered by name like handlers ([`AppBuilder::before`], [`AppBuilder::after`],
+//! [`AppBuilder::around`]) and listed in the file: `[app] middleware = ["require_api_key"]`
+//! for every route, `middleware = [...]` on a route for its own, `skip_middleware = [...]` to
+//! leave out one of the app's. A `before` hook can answer in the handler's place (a 401) or
+//! leave a value for it ([`Extension`]); an `after` hook can change the response; an `around`
+//! hook wraps the rest ([`Next`]). Names listed but not registered, registered but never listed,
+//! or listed twice are build errors, located like every other. The [`middleware`] module has
+//! the details and the order in which hooks run.
+//!
 //! # Errors and panics
 //!
 //! Responses default to status 200 and `Content-Type: application/json`. An [`HttpError`]
@@ -240,6 +253,7 @@ pub mod extract;
 mod handler;
 #[cfg(feature = "local")]
 mod local;
+pub mod middleware;
 mod openapi;
 mod request;
 mod response;
@@ -251,8 +265,9 @@ pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use crate::error::{Error, HttpError, Result};
 pub use crate::event::{EventError, Source};
-pub use crate::extract::Path;
+pub use crate::extract::{Extension, Path};
 pub use crate::handler::Handler;
+pub use crate::middleware::Next;
 pub use crate::request::Request;
 pub use crate::response::{Body, IntoResponse, Json, Response};
 pub use crate::router::{Match, MatchError, ParamType, ParamValue, Route, RouteTable};

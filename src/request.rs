@@ -39,6 +39,8 @@ pub struct Request {
     pub(crate) stage_variables: Vec<(String, String)>,
     pub(crate) event: Option<Arc<RawEvent>>,
     pub(crate) context: Option<Arc<Context>>,
+    /// Values middleware leaves for the handler (the authenticated user, say).
+    pub(crate) extensions: http::Extensions,
 }
 
 /// The event's bytes, parsed into JSON only if a handler asks for it.
@@ -86,6 +88,7 @@ impl Request {
             stage_variables: Vec::new(),
             event: None,
             context: None,
+            extensions: http::Extensions::new(),
         }
     }
 
@@ -207,6 +210,37 @@ impl Request {
     /// The path parameters in template order.
     pub fn params(&self) -> &[(String, ParamValue<'static>)] {
         &self.params
+    }
+
+    /// Values attached to the request by middleware, by type: a `before` hook that
+    /// authenticates the caller can leave the user here for the handler, which reads it with
+    /// [`extensions`](Request::extensions) or the [`Extension`](crate::Extension) extractor.
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.extensions
+    }
+
+    /// The request's extensions, to add to. See [`Request::extensions`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use minik::{HttpError, Request};
+    ///
+    /// #[derive(Clone)]
+    /// struct User(String);
+    ///
+    /// fn authenticate(mut request: Request) -> Result<Request, HttpError> {
+    ///     let user = match request.header("authorization") {
+    ///         Some("Bearer ada-token") => User("ada".to_owned()),
+    ///         _ => return Err(HttpError::unauthorized("Unknown token.")),
+    ///     };
+    ///     request.extensions_mut().insert(user);
+    ///     Ok(request)
+    /// }
+    /// # let _ = minik::App::from_toml("r", "").before("authenticate", authenticate);
+    /// ```
+    pub fn extensions_mut(&mut self) -> &mut http::Extensions {
+        &mut self.extensions
     }
 
     /// Which service sent the request; `None` for a request built in code.

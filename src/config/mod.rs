@@ -30,6 +30,8 @@ pub(crate) struct AppDecl {
     pub(crate) cors: Option<CorsDecl>,
     /// `[app.headers]`: name and value of each default response header.
     pub(crate) headers: Vec<(Located, Located)>,
+    /// `middleware`: the hooks every route runs, in order.
+    pub(crate) middleware: Vec<Located>,
 }
 
 /// The declared type of a path parameter, as written in `params`.
@@ -63,6 +65,10 @@ pub(crate) struct RouteDecl {
     /// `cors = false` or `cors = { ... }`; `None` inherits `[app.cors]`.
     pub(crate) cors: Option<CorsDecl>,
     pub(crate) params: Vec<ParamDecl>,
+    /// `middleware`: the route's own hooks, run after the app's.
+    pub(crate) middleware: Vec<Located>,
+    /// `skip_middleware`: hooks of `[app] middleware` this route does not run.
+    pub(crate) skip_middleware: Vec<Located>,
 }
 
 /// `[app.cors]`, or a route's `cors`: the CORS policy as written.
@@ -88,8 +94,16 @@ pub(crate) struct Document {
 }
 
 const TOP_KEYS: &[&str] = &["app", "route"];
-const APP_KEYS: &[&str] = &["debug", "base_path", "headers", "cors"];
-const ROUTE_KEYS: &[&str] = &["path", "handler", "methods", "params", "cors"];
+const APP_KEYS: &[&str] = &["debug", "base_path", "headers", "cors", "middleware"];
+const ROUTE_KEYS: &[&str] = &[
+    "path",
+    "handler",
+    "methods",
+    "params",
+    "cors",
+    "middleware",
+    "skip_middleware",
+];
 const CORS_KEYS: &[&str] = &[
     "allow_origins",
     "allow_methods",
@@ -250,6 +264,7 @@ impl Reader<'_> {
                     }
                 }
                 "cors" => app.cors = self.cors(value, false),
+                "middleware" => app.middleware = self.names(value, "middleware"),
                 other => self.unknown_key(key, other, APP_KEYS, "in `[app]`"),
             }
         }
@@ -276,6 +291,7 @@ impl Reader<'_> {
         let (mut path, mut handler, mut methods, mut params) = (None, None, None, Vec::new());
         let mut methods_span = header.clone();
         let mut cors = None;
+        let (mut middleware, mut skip_middleware) = (Vec::new(), Vec::new());
         for (key, value) in sorted(table) {
             match key.get_ref().as_ref() {
                 "path" => path = self.string(value, "a string path template for `path`"),
@@ -286,6 +302,8 @@ impl Reader<'_> {
                 }
                 "params" => params = self.params(value),
                 "cors" => cors = self.cors(value, true),
+                "middleware" => middleware = self.names(value, "middleware"),
+                "skip_middleware" => skip_middleware = self.names(value, "skip_middleware"),
                 other => self.unknown_key(key, other, ROUTE_KEYS, "in `[[route]]`"),
             }
         }
@@ -305,6 +323,8 @@ impl Reader<'_> {
             methods_span,
             params,
             cors,
+            middleware,
+            skip_middleware,
         })
     }
 
@@ -373,6 +393,14 @@ impl Reader<'_> {
     fn methods(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Located>> {
         let what = "an array of method names for `methods`, such as `[\"GET\"]`";
         self.strings(value, what, "a string method name")
+    }
+
+    /// A list of middleware names for `key`.
+    fn names(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Vec<Located> {
+        let what =
+            format!("an array of middleware names for `{key}`, such as `[\"require_api_key\"]`");
+        self.strings(value, &what, "a string middleware name")
+            .unwrap_or_default()
     }
 
     /// An array of strings; `what` and `item` name what was expected, for the diagnostics.

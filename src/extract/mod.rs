@@ -167,3 +167,66 @@ impl<T: DeserializeOwned> FromRequest for Json<T> {
             .map_err(|error| HttpError::bad_request(format!("invalid JSON body: {error}")).into())
     }
 }
+
+/// A value a middleware hook attached to the request with
+/// [`Request::extensions_mut`], cloned out for the handler.
+///
+/// A handler that takes `Extension<T>` on a route whose middleware did not attach a `T`
+/// answers 500: that is a mistake in the app, not in the request.
+///
+/// # Examples
+///
+/// ```
+/// use minik::{Extension, HttpError, Request};
+///
+/// #[derive(Clone)]
+/// struct User(String);
+///
+/// fn authenticate(mut request: Request) -> Result<Request, HttpError> {
+///     let token = request.header("authorization").unwrap_or_default();
+///     let name = token.strip_prefix("Bearer ").ok_or(HttpError::unauthorized("No token."))?;
+///     let user = User(name.to_owned());
+///     request.extensions_mut().insert(user);
+///     Ok(request)
+/// }
+///
+/// fn whoami(Extension(User(name)): Extension<User>) -> String {
+///     name
+/// }
+///
+/// let app = minik::App::from_toml("routes.toml", r#"
+///     [[route]]
+///     path = "/whoami"
+///     handler = "whoami"
+///     middleware = ["authenticate"]
+/// "#)
+/// .handler("whoami", whoami)
+/// .before("authenticate", authenticate)
+/// .build()?;
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let response = app.test().get("/whoami").header("authorization", "Bearer ada").send().await?;
+/// assert_eq!(response.text(), "ada");
+/// # Ok::<(), minik::EventError>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extension<T>(pub T);
+
+impl<T: Clone + Send + Sync + 'static> FromRequestParts for Extension<T> {
+    fn from_request_parts(request: &Request) -> Result<Self, Rejection> {
+        match request.extensions().get::<T>() {
+            Some(value) => Ok(Extension(value.clone())),
+            None => {
+                let mut response = crate::response::internal_error(None);
+                response.internal = Some(serde_json::json!({
+                    "error": format!(
+                        "no `{}` in the request's extensions: is the middleware that adds it listed for this route?",
+                        std::any::type_name::<T>()
+                    )
+                }));
+                Err(response.into())
+            }
+        }
+    }
+}

@@ -37,6 +37,9 @@ pub struct Route {
     params: Vec<(String, ParamType)>,
     path_span: Range<usize>,
     cors: RouteCors,
+    /// The route's middleware chain, resolved: `[app] middleware` less `skip_middleware`, then
+    /// the route's own.
+    middleware: Vec<String>,
 }
 
 impl Route {
@@ -79,6 +82,12 @@ impl Route {
     pub fn params(&self) -> &[(String, ParamType)] {
         &self.params
     }
+
+    /// The names of the middleware the route runs, in order: `[app] middleware` less the
+    /// route's `skip_middleware`, then the route's own `middleware`.
+    pub fn middleware(&self) -> &[String] {
+        &self.middleware
+    }
 }
 
 impl fmt::Display for Route {
@@ -97,6 +106,9 @@ impl fmt::Display for Route {
                 .map(|(n, t)| format!("{n}: {t}"))
                 .collect();
             write!(f, "  ({})", params.join(", "))?;
+        }
+        if !self.middleware.is_empty() {
+            write!(f, "  [{}]", self.middleware.join(", "))?;
         }
         Ok(())
     }
@@ -197,6 +209,8 @@ pub struct RouteTable {
     /// The `handler` of every route, valid or not, so that a route with a bad template does not
     /// also make its handler look unused.
     pub(crate) handler_refs: Vec<(Located, Option<RouteId>)>,
+    /// Every middleware name the file lists (`[app]` and routes), valid routes or not.
+    pub(crate) middleware_refs: Vec<Located>,
 }
 
 /// `[app]` settings, validated.
@@ -274,6 +288,7 @@ impl RouteTable {
             source: &document.source,
             diagnostics,
             regexes: HashMap::new(),
+            app_middleware: Vec::new(),
         };
         let settings = compiler.settings(&document);
         let mut table = RouteTable {
@@ -283,6 +298,7 @@ impl RouteTable {
             settings,
             source: Arc::clone(&document.source),
             handler_refs: Vec::new(),
+            middleware_refs: document.app.middleware.clone(),
         };
         for decl in &document.routes {
             let compiled = compiler.route(decl);
@@ -292,6 +308,9 @@ impl RouteTable {
                 inserted.then(|| table.routes.push(route)).map(|()| id)
             });
             table.handler_refs.push((decl.handler.clone(), id));
+            table
+                .middleware_refs
+                .extend(decl.middleware.iter().cloned());
         }
         table.root.seal();
         table.sets = table.routes.iter().map(|route| route.methods).collect();
@@ -485,6 +504,8 @@ struct Compiler<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// One compiled regex per distinct pattern.
     regexes: HashMap<String, Arc<(String, regex_lite::Regex)>>,
+    /// `[app] middleware`, each name once.
+    app_middleware: Vec<Located>,
 }
 
 impl Compiler<'_> {
@@ -522,6 +543,15 @@ impl Compiler<'_> {
                 );
             }
         }
+        for name in &document.app.middleware {
+            if let Some(first) = self.app_middleware.iter().find(|m| m.value == name.value) {
+                let message = format!("middleware `{}` is listed twice", name.value);
+                let note = (first.span.clone(), "first listed here");
+                self.duplicate_middleware(name.span.clone(), message, note);
+            } else {
+                self.app_middleware.push(name.clone());
+            }
+        }
         for (name, value) in &document.app.headers {
             let parsed_name = http::HeaderName::from_bytes(name.value.as_bytes());
             let parsed_value = http::HeaderValue::from_str(&value.value);
@@ -547,6 +577,78 @@ impl Compiler<'_> {
         settings
     }
 
+    fn duplicate_middleware(
+        &mut self,
+        span: Range<usize>,
+        message: String,
+        (first, note): (Range<usize>, &str),
+    ) {
+        let diagnostic = Diagnostic::at(
+            DiagnosticKind::DuplicateMiddleware,
+            self.source,
+            span,
+            message,
+        )
+        .with_note(self.source, first, note);
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// A route's middleware chain: `[app] middleware` less `skip_middleware`, then its own.
+    fn middleware(&mut self, decl: &RouteDecl) -> Vec<String> {
+        let skipped = |name: &str| decl.skip_middleware.iter().any(|s| s.value == name);
+        for skip in &decl.skip_middleware {
+            if !self.app_middleware.iter().any(|m| m.value == skip.value) {
+                let mut message = format!(
+                    "`skip_middleware` names `{}`, which is not in `[app] middleware`",
+                    skip.value
+                );
+                let listed: Vec<&str> = self
+                    .app_middleware
+                    .iter()
+                    .map(|m| m.value.as_str())
+                    .collect();
+                if let Some(close) = did_you_mean(&skip.value, &listed) {
+                    message.push_str(&format!(", did you mean `{close}`?"));
+                }
+                self.error(
+                    DiagnosticKind::UnknownMiddleware,
+                    skip.span.clone(),
+                    message,
+                );
+            }
+        }
+        let mut chain: Vec<Located> = self
+            .app_middleware
+            .iter()
+            .filter(|m| !skipped(&m.value))
+            .cloned()
+            .collect();
+        let from_app = chain.len();
+        for own in &decl.middleware {
+            match chain.iter().position(|m| m.value == own.value) {
+                Some(at) => {
+                    let (message, note) = if at < from_app {
+                        let message = format!(
+                            "middleware `{}` already runs for every route: it is in `[app] middleware`",
+                            own.value
+                        );
+                        (message, "listed here")
+                    } else {
+                        let message = format!("middleware `{}` is listed twice", own.value);
+                        (message, "first listed here")
+                    };
+                    self.duplicate_middleware(
+                        own.span.clone(),
+                        message,
+                        (chain[at].span.clone(), note),
+                    );
+                }
+                None => chain.push(own.clone()),
+            }
+        }
+        chain.into_iter().map(|m| m.value).collect()
+    }
+
     /// Resolves one declaration; `None` when it has any error (all of them reported).
     fn route(&mut self, decl: &RouteDecl) -> Option<(Route, Vec<Compiled>)> {
         let errors_before = self.diagnostics.len();
@@ -565,6 +667,7 @@ impl Compiler<'_> {
             }
         };
         let methods = self.methods(decl);
+        let middleware = self.middleware(decl);
         let names: Vec<&str> = segments
             .iter()
             .filter_map(|s| match s {
@@ -630,6 +733,7 @@ impl Compiler<'_> {
                 .as_ref()
                 .map(|cors| Cors::compile(cors, self.source, self.diagnostics))
                 .unwrap_or_default(),
+            middleware,
         };
         if self.diagnostics.len() > errors_before {
             return None;

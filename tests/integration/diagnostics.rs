@@ -93,6 +93,17 @@ fn each_kind_of_mistake_is_classified() {
     );
     assert_eq!(kinds("duplicates.toml"), [DuplicateRoute; 3]);
     assert_eq!(
+        kinds("middleware.toml"),
+        [
+            DuplicateMiddleware,
+            DuplicateMiddleware,
+            DuplicateMiddleware,
+            UnknownMiddleware,
+            InvalidValue,
+            InvalidValue
+        ]
+    );
+    assert_eq!(
         kinds("many.toml"),
         [UnknownType, DuplicateRoute, InvalidTemplate, UnknownMethod]
     );

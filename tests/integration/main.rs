@@ -12,6 +12,7 @@ mod events;
 mod golden;
 mod hostile;
 mod matching;
+mod middleware;
 mod mutation;
 mod observability;
 mod properties;
