@@ -118,7 +118,7 @@ pub(crate) async fn main(
         Command::Serve { addr, source } => serve(app, addr, source).await,
         Command::Check => {
             println!(
-                "ok: {} routes, every handler registered and used",
+                "ok: {} routes, every handler and middleware registered and used",
                 app.routes().routes().count()
             );
             for route in app.routes().routes() {

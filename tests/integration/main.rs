@@ -5,6 +5,11 @@
 #[allow(dead_code, unreachable_pub)]
 mod quickstart_app;
 
+/// The middleware example's app.
+#[path = "../../examples/middleware/app.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod middleware_app;
+
 mod app;
 mod cors;
 mod diagnostics;

@@ -493,3 +493,57 @@ fn naming_mistakes_are_reported_together_and_located() {
         "{rendered}"
     );
 }
+
+#[test]
+fn the_middleware_example_answers_as_its_docs_say() {
+    use crate::middleware_app;
+    let app = middleware_app::app().build().unwrap();
+    runtime().block_on(async {
+        for source in SOURCES {
+            let client = app.test();
+            let send = async |request: minik::TestRequest<'_>| {
+                request.source(source).send().await.unwrap()
+            };
+            let health = send(client.get("/health")).await;
+            assert_eq!(health.status(), 200, "{source}");
+            assert_eq!(health.header("cache-control"), Some("no-store"), "{source}");
+
+            let anonymous = send(client.get("/me")).await;
+            assert_eq!(anonymous.status(), 401, "{source}");
+            assert_eq!(
+                anonymous.header("x-content-type-options"),
+                Some("nosniff"),
+                "{source}"
+            );
+
+            let ada = send(client.get("/me").header("x-api-key", "ada-key")).await;
+            assert_eq!(
+                ada.json::<serde_json::Value>().unwrap(),
+                serde_json::json!({ "name": "ada", "admin": true }),
+                "{source}"
+            );
+
+            let bob = send(client.post("/admin/reindex").header("x-api-key", "bob-key")).await;
+            assert_eq!(bob.status(), 403, "{source}");
+            assert!(
+                bob.header("server-timing")
+                    .is_some_and(|t| t.starts_with("app;dur=")),
+                "{source}"
+            );
+
+            let admin = send(client.post("/admin/reindex").header("x-api-key", "ada-key")).await;
+            assert_eq!(admin.status(), 200, "{source}");
+            assert_eq!(
+                admin.json::<serde_json::Value>().unwrap(),
+                serde_json::json!({ "action": "reindex", "by": "ada", "result": "started" }),
+                "{source}"
+            );
+            assert!(admin.header("server-timing").is_some(), "{source}");
+            assert_eq!(
+                admin.header("x-content-type-options"),
+                Some("nosniff"),
+                "{source}"
+            );
+        }
+    });
+}
