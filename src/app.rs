@@ -10,6 +10,7 @@ use http::{HeaderValue, Method, StatusCode, header};
 use tracing::Instrument;
 
 use crate::config::did_you_mean;
+use crate::cors::Cors;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::event::{self, EventError, Parsed};
 use crate::extract::{Kind, Schema};
@@ -156,45 +157,15 @@ impl App {
                     .map(|value| value.into_owned());
                 (index, names.zip(values).collect())
             });
-        let mut cors = settings.cors.as_ref();
-        let mut response = match found {
+        let (mut response, cors) = match found {
             Ok((index, params)) => {
                 request.params = params;
                 let route = self.table.route(index);
-                cors = route.cors(settings.cors.as_ref());
                 span.record("route", route.template());
-                let bound = &self.bound[index];
-                let response = match &bound.hooks {
-                    None => {
-                        let reply = span.in_scope(|| (bound.handler)(request));
-                        reply.resolve().instrument(span.clone()).await
-                    }
-                    Some(hooks) => {
-                        let chain = Next::chain(Arc::clone(hooks), Arc::clone(&bound.handler));
-                        chain.run(request).instrument(span.clone()).await
-                    }
-                };
-                if let Some(details) = &response.internal {
-                    let _entered = span.enter();
-                    tracing::error!(handler = route.handler(), %details, "handler failed, answered 500");
-                }
-                response
+                let response = self.dispatch(index, request, &span).await;
+                (response, route.cors(settings.cors.as_ref()))
             }
-            Err(MatchError::NotFound) => Response::error(StatusCode::NOT_FOUND, "Not Found", None),
-            Err(MatchError::MethodNotAllowed { allow }) => {
-                // The CORS policy of a route of this path, which may have its own.
-                let path_route = allow.first().and_then(|method| {
-                    let table = &self.table;
-                    table
-                        .lookup(method, &request.route_path, request.path_decoded)
-                        .ok()
-                        .map(|m| m.route())
-                });
-                if let Some(route) = path_route {
-                    cors = route.cors(settings.cors.as_ref());
-                }
-                method_not_allowed(&allow)
-            }
+            Err(error) => self.unrouted(error, &request),
         };
         // Errors carry the CORS headers too, or the browser would hide them from the page.
         if let Some(cors) = cors {
@@ -204,6 +175,49 @@ impl App {
         span.record("status", response.status().as_u16());
         span.record("duration_us", started.elapsed().as_micros() as u64);
         response
+    }
+
+    /// Runs route `index`'s middleware and handler, inside the request's span.
+    async fn dispatch(&self, index: usize, request: Request, span: &tracing::Span) -> Response {
+        let bound = &self.bound[index];
+        let response = match &bound.hooks {
+            None => {
+                let reply = span.in_scope(|| (bound.handler)(request));
+                reply.resolve().instrument(span.clone()).await
+            }
+            Some(hooks) => {
+                let chain = Next::chain(Arc::clone(hooks), Arc::clone(&bound.handler));
+                chain.run(request).instrument(span.clone()).await
+            }
+        };
+        if let Some(details) = &response.internal {
+            let _entered = span.enter();
+            let handler = self.table.route(index).handler();
+            tracing::error!(handler, %details, "handler failed, answered 500");
+        }
+        response
+    }
+
+    /// The 404 or 405 for a request no route takes, with the CORS policy that applies to it:
+    /// for a 405, that of a route of the path (it may have its own), else the app's.
+    fn unrouted(&self, error: MatchError, request: &Request) -> (Response, Option<&Arc<Cors>>) {
+        let app_cors = self.table.settings.cors.as_ref();
+        match error {
+            MatchError::MethodNotAllowed { allow } => {
+                let path_route = allow.first().and_then(|method| {
+                    let found =
+                        self.table
+                            .lookup(method, &request.route_path, request.path_decoded);
+                    found.ok().map(|m| m.route())
+                });
+                let cors = path_route.map_or(app_cors, |route| route.cors(app_cors));
+                (method_not_allowed(&allow), cors)
+            }
+            MatchError::NotFound => (
+                Response::error(StatusCode::NOT_FOUND, "Not Found", None),
+                app_cors,
+            ),
+        }
     }
 
     /// The answer to a CORS preflight request (`OPTIONS` with `Origin` and
