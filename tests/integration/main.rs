@@ -14,6 +14,7 @@ mod app;
 mod cors;
 mod diagnostics;
 mod events;
+mod examples;
 mod golden;
 mod hostile;
 mod matching;

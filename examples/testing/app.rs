@@ -1,0 +1,72 @@
+//! A small orders API, tested in `tests.rs` with minik's test client.
+
+use minik::http::{HeaderValue, StatusCode, header};
+use minik::{App, AppBuilder, HttpError, Json, Path, Request, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// The orders there are, by id.
+const ORDERS: [(u32, &str, u32); 2] = [(1, "tea", 2), (2, "coffee", 1)];
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub(crate) struct Order {
+    pub(crate) id: u32,
+    pub(crate) item: String,
+    pub(crate) quantity: u32,
+}
+
+/// `GET /orders/{id}`: the order, or the handler's own 404 for an id that parses but is not
+/// there.
+pub(crate) fn get_order(Path(id): Path<u32>) -> Result<Json<Order>, HttpError> {
+    let (id, item, quantity) = ORDERS
+        .into_iter()
+        .find(|(order, _, _)| *order == id)
+        .ok_or_else(|| HttpError::not_found(format!("No order {id}.")))?;
+    Ok(Json(Order {
+        id,
+        item: item.to_owned(),
+        quantity,
+    }))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct NewOrder {
+    pub(crate) item: String,
+    pub(crate) quantity: u32,
+}
+
+/// `POST /orders` with a JSON body: 201 and a `Location`, or 400 for a quantity of 0 (and,
+/// from minik, for a body that is not a `NewOrder`).
+pub(crate) fn create_order(Json(new): Json<NewOrder>) -> minik::Result<Response> {
+    if new.quantity == 0 {
+        return Err(HttpError::bad_request("Order at least one.").into());
+    }
+    let id = ORDERS.len() as u32 + 1;
+    let order = Order {
+        id,
+        item: new.item,
+        quantity: new.quantity,
+    };
+    let location = HeaderValue::try_from(format!("/orders/{id}"))?;
+    Ok(Response::json(&order)
+        .with_status(StatusCode::CREATED)
+        .with_header(header::LOCATION, location))
+}
+
+/// `GET /me`: who the bearer token says the caller is, and which service sent the request.
+pub(crate) fn me(request: Request) -> Result<Json<Value>, HttpError> {
+    let user = request
+        .header("authorization")
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .ok_or_else(|| HttpError::unauthorized("A bearer token is required."))?;
+    let via = request.source().map(|source| source.name());
+    Ok(Json(json!({ "user": user, "via": via })))
+}
+
+/// The app: the routes file embedded in the binary, each handler registered by name.
+pub(crate) fn app() -> AppBuilder {
+    App::from_toml("examples/testing/routes.toml", include_str!("routes.toml"))
+        .handler("get_order", get_order)
+        .handler("create_order", create_order)
+        .handler("me", me)
+}
