@@ -13,7 +13,7 @@ use crate::config::did_you_mean;
 use crate::cors::Cors;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::event::{self, EventError, Parsed};
-use crate::extract::{Kind, Schema};
+use crate::extract::{Kind, Schema, StateNeed};
 use crate::handler::{BoxedHandler, Handler, boxed};
 use crate::middleware::{After, Around, Before, Hook, Next};
 use crate::request::Request;
@@ -30,6 +30,8 @@ pub struct App {
     table: RouteTable,
     /// What each route runs, by route index.
     bound: Vec<Bound>,
+    /// `AppBuilder::state`; `None` when there is none, so that requests do not carry it.
+    state: Option<Arc<http::Extensions>>,
 }
 
 /// A route's handler and middleware chain.
@@ -53,12 +55,16 @@ pub struct AppBuilder {
     file: Result<(String, String), Diagnostic>,
     registrations: Vec<Registration>,
     hooks: Vec<HookRegistration>,
+    state: http::Extensions,
+    /// The type of each `.state(..)` value, where it was given.
+    state_types: Vec<(StateNeed, &'static Location<'static>)>,
 }
 
 struct Registration {
     name: String,
     handler: BoxedHandler,
     schema: Option<Schema>,
+    states: Vec<StateNeed>,
     caller: &'static Location<'static>,
 }
 
@@ -91,20 +97,12 @@ impl App {
         let file = std::fs::read_to_string(path)
             .map(|text| (name.clone(), text))
             .map_err(|e| Diagnostic::io(&name, &e));
-        AppBuilder {
-            file,
-            registrations: Vec::new(),
-            hooks: Vec::new(),
-        }
+        AppBuilder::new(file)
     }
 
     /// Starts an app from TOML text; `name` is the file name diagnostics report.
     pub fn from_toml(name: &str, text: &str) -> AppBuilder {
-        AppBuilder {
-            file: Ok((name.to_owned(), text.to_owned())),
-            registrations: Vec::new(),
-            hooks: Vec::new(),
-        }
+        AppBuilder::new(Ok((name.to_owned(), text.to_owned())))
     }
 
     /// A client for tests: requests of any source, answered through the real event path.
@@ -160,6 +158,7 @@ impl App {
         let (mut response, cors) = match found {
             Ok((index, params)) => {
                 request.params = params;
+                request.state.clone_from(&self.state);
                 let route = self.table.route(index);
                 span.record("route", route.template());
                 let response = self.dispatch(index, request, &span).await;
@@ -326,6 +325,30 @@ impl App {
 }
 
 impl AppBuilder {
+    fn new(file: Result<(String, String), Diagnostic>) -> Self {
+        AppBuilder {
+            file,
+            registrations: Vec::new(),
+            hooks: Vec::new(),
+            state: http::Extensions::new(),
+            state_types: Vec::new(),
+        }
+    }
+
+    /// Gives a value every handler can take as [`State<T>`](crate::State) (and hooks read with
+    /// [`Request::state`]): an SDK client, a connection pool, configuration read at cold start.
+    /// One value per type; wrap what is costly to clone in an `Arc`.
+    ///
+    /// [`AppBuilder::build`] reports a handler taking a `State<T>` no call gave, and a type
+    /// given twice.
+    #[track_caller]
+    pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state_types
+            .push((StateNeed::of::<T>(), Location::caller()));
+        self.state.insert(value);
+        self
+    }
+
     /// Registers `handler` under `name`, the name routes give in `handler = "..."`.
     ///
     /// Mistakes are reported by [`AppBuilder::build`], located at this call: a name registered
@@ -336,6 +359,7 @@ impl AppBuilder {
             name: name.to_owned(),
             handler: boxed(handler),
             schema: H::path_schema(),
+            states: H::state_needs(),
             caller: Location::caller(),
         });
         self
@@ -513,6 +537,7 @@ impl AppBuilder {
             }
         }
         let hooks = check_hooks(&self.hooks, &table, &registered, &mut diagnostics);
+        check_states(&self.registrations, &self.state_types, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(Diagnostics::new(diagnostics));
         }
@@ -529,7 +554,12 @@ impl AppBuilder {
                 }),
             })
             .collect();
-        Ok(App { table, bound })
+        let state = (!self.state_types.is_empty()).then(|| Arc::new(self.state));
+        Ok(App {
+            table,
+            bound,
+            state,
+        })
     }
 }
 
@@ -600,6 +630,35 @@ fn check_hooks<'r>(
         .into_iter()
         .map(|(name, registration)| (name, registration.hook.clone()))
         .collect()
+}
+
+/// Checks that every `State<T>` a handler takes was given, and no type was given twice.
+fn check_states(
+    registrations: &[Registration],
+    given: &[(StateNeed, &'static Location<'static>)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (at, (need, caller)) in given.iter().enumerate() {
+        if let Some((_, first)) = given[..at].iter().find(|(other, _)| other.id == need.id) {
+            let message = format!("a `{}` is given twice with `.state(..)`", need.name);
+            let diagnostic = Diagnostic::in_code(DiagnosticKind::DuplicateState, caller, message)
+                .with_code_note(first, "first given here");
+            diagnostics.push(diagnostic);
+        }
+    }
+    for registration in registrations {
+        for need in &registration.states {
+            if !given.iter().any(|(other, _)| other.id == need.id) {
+                let message = format!(
+                    "handler `{}` takes `State<{1}>` but no `.state(..)` gives a `{1}`",
+                    registration.name, need.name
+                );
+                let diagnostic =
+                    Diagnostic::in_code(DiagnosticKind::MissingState, registration.caller, message);
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
 }
 
 /// A 405 with its `Allow` header.

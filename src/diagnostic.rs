@@ -73,6 +73,10 @@ pub enum DiagnosticKind {
     DuplicateMiddleware,
     /// A middleware hook was registered but the routes file never lists it.
     UnusedMiddleware,
+    /// A handler takes a `State<T>` that no `.state(..)` gives.
+    MissingState,
+    /// Two `.state(..)` calls give values of the same type.
+    DuplicateState,
 }
 
 /// One located finding about a routes file or the handlers bound to it.

@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::extract::{FromRequest, FromRequestParts, Rejection, Schema};
+use crate::extract::{FromRequest, FromRequestParts, Rejection, Schema, StateNeed};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response, internal_error};
 
@@ -98,6 +98,15 @@ pub trait Handler<M>: Send + Sync + 'static {
     fn path_schema() -> Option<Schema>
     where
         Self: Sized;
+
+    /// The shared state the handler reads, from its `State<T>` arguments.
+    #[doc(hidden)]
+    fn state_needs() -> Vec<StateNeed>
+    where
+        Self: Sized,
+    {
+        Vec::new()
+    }
 }
 
 /// A registered handler, its type erased.
@@ -194,6 +203,13 @@ macro_rules! impl_handler {
             fn path_schema() -> Option<Schema> {
                 None$(.or_else(<$part as FromRequestParts>::path_schema))*.or_else(<L as FromRequest<M>>::path_schema)
             }
+
+            fn state_needs() -> Vec<StateNeed> {
+                [$(<$part as FromRequestParts>::state_need(),)* <L as FromRequest<M>>::state_need()]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
         }
 
         #[allow(non_snake_case, unused_variables)]
@@ -219,6 +235,13 @@ macro_rules! impl_handler {
 
             fn path_schema() -> Option<Schema> {
                 None$(.or_else(<$part as FromRequestParts>::path_schema))*.or_else(<L as FromRequest<M>>::path_schema)
+            }
+
+            fn state_needs() -> Vec<StateNeed> {
+                [$(<$part as FromRequestParts>::state_need(),)* <L as FromRequest<M>>::state_need()]
+                    .into_iter()
+                    .flatten()
+                    .collect()
             }
         }
     };

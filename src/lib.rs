@@ -208,9 +208,11 @@
 //! # Handlers and build-time checks
 //!
 //! A handler is a function or async function whose arguments are extractors ([`Request`],
-//! [`Path<T>`], [`Json<T>`]) and whose result is anything [`IntoResponse`]. A handler taking
+//! [`Path<T>`], [`Json<T>`], [`State<T>`] for what the app shares, [`Extension<T>`] for what
+//! middleware found) and whose result is anything [`IntoResponse`]. A handler taking
 //! [`Path<T>`] states the parameters it expects: [`AppBuilder::build`] checks them against every
-//! route that names the handler, with every other mistake, sorted by position:
+//! route that names the handler, and every `State<T>` against the values given with
+//! [`AppBuilder::state`], with every other mistake, sorted by position:
 //!
 //! ```text
 //! routes.toml:9:11: error: handler `get_articles` does not fit route `/articles/{author}/{year}`: its `Path` takes `year` as `str` but the routes file declares `int`
@@ -265,7 +267,7 @@ pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use crate::error::{Error, HttpError, Result};
 pub use crate::event::{EventError, Source};
-pub use crate::extract::{Extension, Path};
+pub use crate::extract::{Extension, Path, State};
 pub use crate::handler::Handler;
 pub use crate::middleware::Next;
 pub use crate::request::Request;

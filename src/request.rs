@@ -41,6 +41,8 @@ pub struct Request {
     pub(crate) context: Option<Arc<Context>>,
     /// Values middleware leaves for the handler (the authenticated user, say).
     pub(crate) extensions: http::Extensions,
+    /// The app's shared state (`AppBuilder::state`), when it has some.
+    pub(crate) state: Option<Arc<http::Extensions>>,
 }
 
 /// The event's bytes, parsed into JSON only if a handler asks for it.
@@ -89,6 +91,7 @@ impl Request {
             event: None,
             context: None,
             extensions: http::Extensions::new(),
+            state: None,
         }
     }
 
@@ -130,6 +133,12 @@ impl Request {
     /// The headers (case-insensitive names, several values per name).
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The headers, to change: a `before` hook can set one for the handler (a header the
+    /// client must not send, such as one carrying the caller's verified identity).
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
     }
 
     /// The first value of header `name`, if it is text.
@@ -241,6 +250,13 @@ impl Request {
     /// ```
     pub fn extensions_mut(&mut self) -> &mut http::Extensions {
         &mut self.extensions
+    }
+
+    /// The app's shared state of type `T`, given with
+    /// [`AppBuilder::state`](crate::AppBuilder::state); handlers usually take
+    /// [`State<T>`](crate::State) instead, which `build()` checks. For middleware hooks.
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.state.as_ref()?.get::<T>()
     }
 
     /// Which service sent the request; `None` for a request built in code.

@@ -3,10 +3,10 @@
 //!
 //! A module of its own so that the tests can build the same app (`tests/integration`).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use minik::http::StatusCode;
-use minik::{App, Body, Diagnostics, HttpError, Json, Path, Request, Response};
+use minik::{App, Body, Diagnostics, HttpError, Json, Path, Request, Response, RouteTable, State};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -42,33 +42,33 @@ pub(crate) fn loan(Path(id): Path<Uuid>, request: Request) -> Result<Response, H
     Err(HttpError::not_found(format!("No loan {id}.")))
 }
 
-/// `GET /openapi.json`: the document computed at startup.
-fn openapi(document: &OnceLock<String>) -> Result<Response, HttpError> {
-    let document = document
-        .get()
-        .ok_or_else(|| HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "The app is starting."))?;
+/// The OpenAPI document, computed once at startup and shared by every request.
+#[derive(Clone)]
+pub(crate) struct OpenApi(Arc<str>);
+
+/// `GET /openapi.json`.
+pub(crate) fn openapi(State(OpenApi(document)): State<OpenApi>) -> Response {
     // `Response::new` sends `Content-Type: application/json`, minik's default.
-    Ok(Response::new(Body::Text(document.clone())))
+    Response::new(Body::Text(document.to_string()))
 }
+
+const ROUTES_NAME: &str = "examples/openapi/routes.toml";
+const ROUTES: &str = include_str!("routes.toml");
 
 /// The app, with its OpenAPI document ready to serve.
 ///
-/// The document is `App::routes().openapi(..)`: the table the app routes with, so it cannot
-/// drift from the routes file. A handler cannot reach the app it belongs to, so the document
-/// is written once the app is built, into a cell its handler shares.
+/// The document is `RouteTable::openapi` of the very file the app routes with, so it cannot
+/// drift from it: the file is compiled once for the document, once for the app.
 pub(crate) fn app() -> Result<App, Diagnostics> {
-    let document = Arc::new(OnceLock::new());
-    let served = Arc::clone(&document);
-    let app = App::from_toml("examples/openapi/routes.toml", include_str!("routes.toml"))
+    // The document is JSON to edit like any other before it is served.
+    let mut spec = RouteTable::from_toml(ROUTES_NAME, ROUTES)?.openapi("Bookshelf", None);
+    spec["info"]["version"] = env!("CARGO_PKG_VERSION").into();
+    spec["info"]["description"] = "Served by the minik openapi example.".into();
+    App::from_toml(ROUTES_NAME, ROUTES)
+        .state(OpenApi(spec.to_string().into()))
         .handler("list_books", list_books)
         .handler("get_book", get_book)
         .handler("loan", loan)
-        .handler("openapi", move || openapi(&served))
-        .build()?;
-    // The document is JSON to edit like any other before it is served.
-    let mut spec = app.routes().openapi("Bookshelf", None);
-    spec["info"]["version"] = env!("CARGO_PKG_VERSION").into();
-    spec["info"]["description"] = "Served by the minik openapi example.".into();
-    let _ = document.set(spec.to_string());
-    Ok(app)
+        .handler("openapi", openapi)
+        .build()
 }

@@ -61,6 +61,12 @@ pub trait FromRequestParts: Sized {
     fn path_schema() -> Option<Schema> {
         None
     }
+
+    /// The shared state this extractor reads, if any (see [`State`]).
+    #[doc(hidden)]
+    fn state_need() -> Option<StateNeed> {
+        None
+    }
 }
 
 /// An extractor that may consume the request; only the last argument of a handler.
@@ -77,6 +83,12 @@ pub trait FromRequest<M = private::ViaRequest>: Sized {
     /// As [`FromRequestParts::path_schema`].
     #[doc(hidden)]
     fn path_schema() -> Option<Schema> {
+        None
+    }
+
+    /// As [`FromRequestParts::state_need`].
+    #[doc(hidden)]
+    fn state_need() -> Option<StateNeed> {
         None
     }
 }
@@ -97,6 +109,10 @@ impl<T: FromRequestParts> FromRequest<private::ViaParts> for T {
 
     fn path_schema() -> Option<Schema> {
         <T as FromRequestParts>::path_schema()
+    }
+
+    fn state_need() -> Option<StateNeed> {
+        <T as FromRequestParts>::state_need()
     }
 }
 
@@ -228,5 +244,91 @@ impl<T: Clone + Send + Sync + 'static> FromRequestParts for Extension<T> {
                 Err(response.into())
             }
         }
+    }
+}
+
+/// A type of shared state an extractor reads, so that [`AppBuilder::build`] can check that
+/// the app provides it.
+///
+/// [`AppBuilder::build`]: crate::AppBuilder::build
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct StateNeed {
+    pub(crate) id: std::any::TypeId,
+    pub(crate) name: &'static str,
+}
+
+impl StateNeed {
+    pub(crate) fn of<T: 'static>() -> Self {
+        StateNeed {
+            id: std::any::TypeId::of::<T>(),
+            name: std::any::type_name::<T>(),
+        }
+    }
+}
+
+/// A value shared by every request, given once with
+/// [`AppBuilder::state`](crate::AppBuilder::state) when the app is built: an SDK client, a
+/// connection pool, configuration read at cold start. Handlers get a clone, so wrap what is
+/// costly to clone in an `Arc` (AWS SDK clients are cheap to clone already).
+///
+/// [`AppBuilder::build`](crate::AppBuilder::build) reports a handler that takes a `State<T>`
+/// the app does not provide, located at the handler's registration.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use minik::{App, HttpError, Path, State};
+///
+/// struct Catalog {
+///     titles: Vec<&'static str>,
+/// }
+///
+/// fn book(State(catalog): State<Arc<Catalog>>, Path(index): Path<usize>) -> Result<String, HttpError> {
+///     let title = catalog.titles.get(index).ok_or(HttpError::not_found("No such book."))?;
+///     Ok(title.to_string())
+/// }
+///
+/// let catalog = Arc::new(Catalog { titles: vec!["Emma", "Persuasion"] });
+/// let app = App::from_toml("routes.toml", r#"
+///     [[route]]
+///     path = "/books/{index}"
+///     handler = "book"
+///     params = { index = "int" }
+/// "#)
+/// .state(catalog)
+/// .handler("book", book)
+/// .build()?;
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// assert_eq!(app.test().get("/books/1").send().await?.text(), "Persuasion");
+/// # Ok::<(), minik::EventError>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct State<T>(pub T);
+
+impl<T: Clone + Send + Sync + 'static> FromRequestParts for State<T> {
+    fn from_request_parts(request: &Request) -> Result<Self, Rejection> {
+        match request.state::<T>() {
+            Some(value) => Ok(State(value.clone())),
+            // `build()` makes this unreachable for an app's handlers; a handler called some
+            // other way (`Handler::call` in a test) can still get here.
+            None => {
+                let mut response = crate::response::internal_error(None);
+                response.internal = Some(serde_json::json!({
+                    "error": format!(
+                        "no `{}` was given with `.state(..)`",
+                        std::any::type_name::<T>()
+                    )
+                }));
+                Err(response.into())
+            }
+        }
+    }
+
+    fn state_need() -> Option<StateNeed> {
+        Some(StateNeed::of::<T>())
     }
 }

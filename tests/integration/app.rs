@@ -404,3 +404,86 @@ async fn debug_mode_relays_the_details() {
     let (_, body, _) = call(&app, Method::GET, "/panic-async", "").await;
     assert_eq!(body["details"]["panic"], "async bug");
 }
+
+/// A client created once at cold start and shared by every request.
+#[derive(Clone)]
+struct Counter(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+#[derive(Clone)]
+struct Greeting(&'static str);
+
+fn counting_app() -> minik::AppBuilder {
+    let routes = "[[route]]\npath = \"/count\"\nhandler = \"count\"\nmiddleware = [\"greet\"]";
+    App::from_toml("routes.toml", routes)
+        .handler(
+            "count",
+            |minik::State(Counter(n)): minik::State<Counter>,
+             minik::Extension(greeting): minik::Extension<String>| {
+                let seen = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                format!("{greeting} {seen}")
+            },
+        )
+        .before("greet", |mut request: Request| {
+            // Hooks read the state from the request.
+            let Greeting(text) = request
+                .state::<Greeting>()
+                .cloned()
+                .unwrap_or(Greeting("?"));
+            request.extensions_mut().insert(text.to_owned());
+            Ok::<_, HttpError>(request)
+        })
+}
+
+#[test]
+fn handlers_and_hooks_share_the_state_given_once() {
+    let counter = Counter(Default::default());
+    let app = counting_app()
+        .state(counter.clone())
+        .state(Greeting("hello"))
+        .build()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for expected in ["hello 1", "hello 2", "hello 3"] {
+            let response = app.test().get("/count").send().await.unwrap();
+            assert_eq!(response.text(), expected);
+        }
+    });
+    // The handler's clone shares the `Arc` given at build time.
+    assert_eq!(counter.0.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[test]
+fn state_a_handler_needs_but_nobody_gave_is_a_build_error() {
+    let missing = counting_app().state(Greeting("hello")).build().unwrap_err();
+    let rendered = missing.to_string();
+    assert_eq!(
+        missing.iter().map(|d| d.kind()).collect::<Vec<_>>(),
+        [DiagnosticKind::MissingState],
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("handler `count` takes `State<integration::app::Counter>` but no `.state(..)` gives a `integration::app::Counter`"),
+        "{rendered}"
+    );
+    // Located at the handler's registration, in this file.
+    assert!(
+        rendered.starts_with("tests/integration/app.rs:"),
+        "{rendered}"
+    );
+
+    let twice = counting_app()
+        .state(Counter(Default::default()))
+        .state(Counter(Default::default()))
+        .build()
+        .unwrap_err();
+    let rendered = twice.to_string();
+    assert_eq!(
+        twice.iter().map(|d| d.kind()).collect::<Vec<_>>(),
+        [DiagnosticKind::DuplicateState],
+        "{rendered}"
+    );
+    assert!(rendered.contains("first given here"), "{rendered}");
+}
