@@ -471,19 +471,12 @@ impl AppBuilder {
         };
         let mut diagnostics = Vec::new();
         let table = RouteTable::compile(&name, &text, &mut diagnostics);
-        let mut by_name: HashMap<&str, &Registration> = HashMap::new();
-        for registration in &self.registrations {
-            if let Some(first) = by_name.insert(&registration.name, registration) {
-                let message = format!("handler `{}` is registered twice", registration.name);
-                let diagnostic = Diagnostic::in_code(
-                    DiagnosticKind::DuplicateHandler,
-                    registration.caller,
-                    message,
-                )
-                .with_code_note(first.caller, "first registered here");
-                diagnostics.push(diagnostic);
-            }
-        }
+        let by_name = index_by_name(
+            &self.registrations,
+            |r| (&r.name, r.caller),
+            (DiagnosticKind::DuplicateHandler, "handler"),
+            &mut diagnostics,
+        );
         let registered: Vec<&str> = self.registrations.iter().map(|r| r.name.as_str()).collect();
         for (handler, route) in &table.handler_refs {
             let Some(registration) = by_name.get(handler.value.as_str()) else {
@@ -563,6 +556,28 @@ impl AppBuilder {
     }
 }
 
+/// Registrations by name, the first of each; a name registered twice is a diagnostic of
+/// `kind` located at both calls.
+fn index_by_name<'r, R>(
+    registrations: &'r [R],
+    name_and_caller: impl Fn(&'r R) -> (&'r str, &'static Location<'static>),
+    (kind, what): (DiagnosticKind, &str),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<&'r str, &'r R> {
+    let mut by_name = HashMap::new();
+    for registration in registrations {
+        let (name, caller) = name_and_caller(registration);
+        if let Some(first) = by_name.insert(name, registration) {
+            let message = format!("{what} `{name}` is registered twice");
+            let (_, first_caller) = name_and_caller(first);
+            let diagnostic = Diagnostic::in_code(kind, caller, message)
+                .with_code_note(first_caller, "first registered here");
+            diagnostics.push(diagnostic);
+        }
+    }
+    by_name
+}
+
 /// Checks the registered hooks against the names the routes file lists, and returns them by
 /// name. `handlers` are the registered handlers' names, to point out a hook registered as one.
 fn check_hooks<'r>(
@@ -571,19 +586,12 @@ fn check_hooks<'r>(
     handlers: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> HashMap<&'r str, Hook> {
-    let mut by_name: HashMap<&str, &HookRegistration> = HashMap::new();
-    for registration in registrations {
-        if let Some(first) = by_name.insert(&registration.name, registration) {
-            let message = format!("middleware `{}` is registered twice", registration.name);
-            let diagnostic = Diagnostic::in_code(
-                DiagnosticKind::DuplicateMiddleware,
-                registration.caller,
-                message,
-            )
-            .with_code_note(first.caller, "first registered here");
-            diagnostics.push(diagnostic);
-        }
-    }
+    let by_name = index_by_name(
+        registrations,
+        |r| (&r.name, r.caller),
+        (DiagnosticKind::DuplicateMiddleware, "middleware"),
+        diagnostics,
+    );
     let registered: Vec<&str> = registrations.iter().map(|r| r.name.as_str()).collect();
     for name in &table.middleware_refs {
         if by_name.contains_key(name.value.as_str()) {

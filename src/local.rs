@@ -15,7 +15,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::io::AsyncReadExt;
+use std::io::Read;
 
 use crate::app::App;
 use crate::event::{Source, synth};
@@ -102,7 +102,7 @@ pub(crate) async fn main(
 ) -> Result<(), RunError> {
     match parse_args(args)? {
         Command::Invoke(file) => {
-            let event = read_event(&file).await?;
+            let event = read_event(&file)?;
             let reply = app
                 .respond(&event)
                 .await
@@ -129,19 +129,19 @@ pub(crate) async fn main(
     }
 }
 
-async fn read_event(file: &OsString) -> Result<Vec<u8>, RunError> {
+/// Reads the event to invoke. Blocking reads, on purpose: `invoke` answers one event and
+/// exits, so nothing else waits on the runtime, and tokio's `fs` and `io-std` would add their
+/// code to every binary built with local mode.
+fn read_event(file: &OsString) -> Result<Vec<u8>, RunError> {
     let name = file.to_string_lossy();
     if file == "-" {
         let mut event = Vec::new();
-        tokio::io::stdin()
+        std::io::stdin()
             .read_to_end(&mut event)
-            .await
             .map_err(|e| RunError::new(format!("cannot read the event from stdin: {e}")))?;
         return Ok(event);
     }
-    tokio::fs::read(file)
-        .await
-        .map_err(|e| RunError::new(format!("cannot read event file `{name}`: {e}")))
+    std::fs::read(file).map_err(|e| RunError::new(format!("cannot read event file `{name}`: {e}")))
 }
 
 async fn serve(app: App, addr: SocketAddr, source: Source) -> Result<(), RunError> {
@@ -149,18 +149,17 @@ async fn serve(app: App, addr: SocketAddr, source: Source) -> Result<(), RunErro
         .await
         .map_err(|e| RunError::new(format!("cannot listen on {addr}: {e}")))?;
     let addr = listener.local_addr().unwrap_or(addr);
+    // Ctrl-C stops the process the default way: there is nothing to flush, and a signal
+    // handler would add tokio's signal driver to every binary built with local mode.
     eprintln!("minik: serving http://{addr} as {source} events (Ctrl-C stops)");
     let app = Arc::new(app);
     loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    tracing::warn!(%error, "accept failed");
-                    continue;
-                }
-            },
-            _ = tokio::signal::ctrl_c() => return Ok(()),
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                tracing::warn!(%error, "accept failed");
+                continue;
+            }
         };
         let app = Arc::clone(&app);
         tokio::spawn(async move {

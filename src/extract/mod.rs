@@ -233,16 +233,10 @@ impl<T: Clone + Send + Sync + 'static> FromRequestParts for Extension<T> {
     fn from_request_parts(request: &Request) -> Result<Self, Rejection> {
         match request.extensions().get::<T>() {
             Some(value) => Ok(Extension(value.clone())),
-            None => {
-                let mut response = crate::response::internal_error(None);
-                response.internal = Some(serde_json::json!({
-                    "error": format!(
-                        "no `{}` in the request's extensions: is the middleware that adds it listed for this route?",
-                        std::any::type_name::<T>()
-                    )
-                }));
-                Err(response.into())
-            }
+            None => Err(app_mistake(format!(
+                "no `{}` in the request's extensions: is the middleware that adds it listed for this route?",
+                std::any::type_name::<T>()
+            ))),
         }
     }
 }
@@ -315,20 +309,21 @@ impl<T: Clone + Send + Sync + 'static> FromRequestParts for State<T> {
             Some(value) => Ok(State(value.clone())),
             // `build()` makes this unreachable for an app's handlers; a handler called some
             // other way (`Handler::call` in a test) can still get here.
-            None => {
-                let mut response = crate::response::internal_error(None);
-                response.internal = Some(serde_json::json!({
-                    "error": format!(
-                        "no `{}` was given with `.state(..)`",
-                        std::any::type_name::<T>()
-                    )
-                }));
-                Err(response.into())
-            }
+            None => Err(app_mistake(format!(
+                "no `{}` was given with `.state(..)`",
+                std::any::type_name::<T>()
+            ))),
         }
     }
 
     fn state_need() -> Option<StateNeed> {
         Some(StateNeed::of::<T>())
     }
+}
+
+/// A 500 for a mistake in the app rather than the request, explained in debug mode only.
+fn app_mistake(explanation: String) -> Rejection {
+    let mut response = crate::response::internal_error(None);
+    response.internal = Some(serde_json::json!({ "error": explanation }));
+    response.into()
 }
