@@ -227,16 +227,8 @@ fn observability_logs_name_the_request() {
     let logs = Logs::default();
     let writer = logs.clone();
     let subscriber = observability_app::logs(move || writer.clone());
-    // tracing caches each callsite's interest for the whole process, and while one dispatcher
-    // is registered it asks the thread that first reaches the callsite: another test's thread,
-    // without a subscriber, would turn minik's `request` span off for good
-    // (tokio-rs/tracing#3611). With a second live dispatcher every registered subscriber is
-    // asked, and the rebuild corrects what was cached before.
-    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let replies = tracing::subscriber::with_default(subscriber, || {
-        tracing::callsite::rebuild_interest_cache();
-        replies(&app, "observability")
-    });
+    let replies =
+        crate::observability::with_subscriber(subscriber, || replies(&app, "observability"));
     assert_eq!(replies.len(), 20, "5 requests for each of 4 sources");
     for (source, name, reply) in &replies {
         let status = match name.as_str() {

@@ -54,6 +54,25 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Spans {
     }
 }
 
+/// Runs `f` with `subscriber` as this thread's default, so that tests that capture logs can
+/// run beside others.
+///
+/// tracing caches each callsite's interest for the whole process, and while one dispatcher is
+/// registered it asks the thread that first reaches the callsite: another test's thread,
+/// without a subscriber, would turn minik's `request` span off for good
+/// (tokio-rs/tracing#3611). With a second live dispatcher every registered subscriber is
+/// asked, and the rebuild corrects what was cached before.
+pub(crate) fn with_subscriber<T>(
+    subscriber: impl tracing::Subscriber + Send + Sync + 'static,
+    f: impl FnOnce() -> T,
+) -> T {
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    tracing::subscriber::with_default(subscriber, || {
+        tracing::callsite::rebuild_interest_cache();
+        f()
+    })
+}
+
 #[test]
 fn every_request_gets_a_span_with_its_outcome() {
     let spans = Spans::default();
@@ -63,7 +82,7 @@ fn every_request_gets_a_span_with_its_outcome() {
         .handler("hello", |Path(name): Path<String>| name)
         .build()
         .unwrap();
-    tracing::subscriber::with_default(subscriber, || {
+    with_subscriber(subscriber, || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
