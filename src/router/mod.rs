@@ -9,6 +9,7 @@
 
 mod method;
 mod param;
+mod statics;
 mod template;
 mod tree;
 
