@@ -304,7 +304,7 @@ impl RouteTable {
         &mut self,
         id: RouteId,
         route: &Route,
-        segments: &[Compiled],
+        segments: &[Compiled<'_>],
         diagnostics: &mut Vec<Diagnostic>,
     ) -> bool {
         let mut node = &mut self.root;
@@ -472,10 +472,10 @@ impl RouteTable {
     }
 }
 
-/// A template segment resolved against `params`.
+/// A template segment resolved against `params`, borrowing the template's text.
 #[derive(Debug)]
-enum Compiled {
-    Static(String),
+enum Compiled<'t> {
+    Static(&'t str),
     Typed(Matcher),
     Str,
     Greedy,
@@ -549,7 +549,7 @@ impl Compiler<'_> {
     }
 
     /// Resolves one declaration; `None` when it has any error (all of them reported).
-    fn route(&mut self, decl: &RouteDecl) -> Option<(Route, Vec<Compiled>)> {
+    fn route<'d>(&mut self, decl: &'d RouteDecl) -> Option<(Route, Vec<Compiled<'d>>)> {
         let errors_before = self.diagnostics.len();
         let path = &decl.path;
         let mut template_ok = true;
@@ -569,7 +569,7 @@ impl Compiler<'_> {
         let names: Vec<&str> = segments
             .iter()
             .filter_map(|s| match s {
-                Segment::Param { name, .. } => Some(name.as_str()),
+                Segment::Param { name, .. } => Some(*name),
                 Segment::Static(_) => None,
             })
             .collect();
@@ -578,7 +578,7 @@ impl Compiler<'_> {
         let last = segments.len().saturating_sub(1);
         for (i, segment) in segments.iter().enumerate() {
             match segment {
-                Segment::Static(text) => compiled.push(Compiled::Static(text.clone())),
+                Segment::Static(text) => compiled.push(Compiled::Static(text)),
                 Segment::Param {
                     name,
                     greedy,
@@ -597,7 +597,7 @@ impl Compiler<'_> {
                             None => Compiled::Str, // reported by param_type
                         },
                     });
-                    params.push((name.clone(), ty));
+                    params.push(((*name).to_owned(), ty));
                 }
             }
         }
