@@ -43,8 +43,10 @@ impl MethodSet {
 
     /// A method named in the file, case-insensitively.
     pub(crate) fn parse_one(name: &str) -> Option<Method> {
-        let upper = name.to_ascii_uppercase();
-        KNOWN.iter().find(|m| m.as_str() == upper).cloned()
+        KNOWN
+            .iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+            .cloned()
     }
 
     pub(crate) fn insert(&mut self, method: &Method) {

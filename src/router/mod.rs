@@ -9,6 +9,7 @@
 
 mod method;
 mod param;
+mod statics;
 mod template;
 mod tree;
 
@@ -322,7 +323,7 @@ impl RouteTable {
         &mut self,
         id: RouteId,
         route: &Route,
-        segments: &[Compiled],
+        segments: &[Compiled<'_>],
         diagnostics: &mut Vec<Diagnostic>,
     ) -> bool {
         let mut node = &mut self.root;
@@ -490,10 +491,10 @@ impl RouteTable {
     }
 }
 
-/// A template segment resolved against `params`.
+/// A template segment resolved against `params`, borrowing the template's text.
 #[derive(Debug)]
-enum Compiled {
-    Static(String),
+enum Compiled<'t> {
+    Static(&'t str),
     Typed(Matcher),
     Str,
     Greedy,
@@ -650,7 +651,7 @@ impl Compiler<'_> {
     }
 
     /// Resolves one declaration; `None` when it has any error (all of them reported).
-    fn route(&mut self, decl: &RouteDecl) -> Option<(Route, Vec<Compiled>)> {
+    fn route<'d>(&mut self, decl: &'d RouteDecl) -> Option<(Route, Vec<Compiled<'d>>)> {
         let errors_before = self.diagnostics.len();
         let path = &decl.path;
         let mut template_ok = true;
@@ -671,7 +672,7 @@ impl Compiler<'_> {
         let names: Vec<&str> = segments
             .iter()
             .filter_map(|s| match s {
-                Segment::Param { name, .. } => Some(name.as_str()),
+                Segment::Param { name, .. } => Some(*name),
                 Segment::Static(_) => None,
             })
             .collect();
@@ -680,7 +681,7 @@ impl Compiler<'_> {
         let last = segments.len().saturating_sub(1);
         for (i, segment) in segments.iter().enumerate() {
             match segment {
-                Segment::Static(text) => compiled.push(Compiled::Static(text.clone())),
+                Segment::Static(text) => compiled.push(Compiled::Static(text)),
                 Segment::Param {
                     name,
                     greedy,
@@ -699,7 +700,7 @@ impl Compiler<'_> {
                             None => Compiled::Str, // reported by param_type
                         },
                     });
-                    params.push((name.clone(), ty));
+                    params.push(((*name).to_owned(), ty));
                 }
             }
         }

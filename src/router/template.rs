@@ -6,12 +6,12 @@
 
 use std::ops::Range;
 
-/// One segment of a template.
+/// One segment of a template, borrowed from it (compiling a table copies only what it keeps).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Segment {
-    Static(String),
+pub(crate) enum Segment<'t> {
+    Static(&'t str),
     Param {
-        name: String,
+        name: &'t str,
         greedy: bool,
         range: Range<usize>,
     },
@@ -38,7 +38,7 @@ pub(crate) const MAX_SEGMENTS: usize = 128;
 const STATIC_PUNCTUATION: &str = "-._~:@";
 
 /// Parses a template; every mistake is reported, not just the first.
-pub(crate) fn parse(template: &str) -> Result<Vec<Segment>, Vec<TemplateError>> {
+pub(crate) fn parse(template: &str) -> Result<Vec<Segment<'_>>, Vec<TemplateError>> {
     if !template.starts_with('/') {
         return Err(vec![error(
             0..template.len().min(1),
@@ -51,19 +51,19 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment>, Vec<TemplateError>> 
     } else {
         template
     };
-    let mut segments = Vec::new();
-    let mut errors = Vec::new();
     if body == "/" {
-        return Ok(segments);
+        return Ok(Vec::new());
     }
     let mut offset = 1;
-    let count = body[1..].split('/').count();
+    let count = body[1..].bytes().filter(|&b| b == b'/').count() + 1;
     // The lookup walks one tree level per segment: a bound on templates bounds its depth.
     if count > MAX_SEGMENTS {
         let message =
             format!("the template has {count} segments, minik allows at most {MAX_SEGMENTS}");
         return Err(vec![error(0..template.len(), message)]);
     }
+    let mut segments = Vec::with_capacity(count);
+    let mut errors = Vec::new();
     for (i, text) in body[1..].split('/').enumerate() {
         let range = offset..offset + text.len();
         offset = range.end + 1;
@@ -80,7 +80,7 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment>, Vec<TemplateError>> 
             range,
         } = &segment
         {
-            let seen = |s: &Segment| matches!(s, Segment::Param { name: n, .. } if n == name);
+            let seen = |s: &Segment<'_>| matches!(s, Segment::Param { name: n, .. } if n == name);
             if segments.iter().any(seen) {
                 errors.push(error(
                     range.clone(),
@@ -101,7 +101,7 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment>, Vec<TemplateError>> 
     }
 }
 
-fn parse_segment(text: &str, range: Range<usize>) -> Result<Segment, Vec<TemplateError>> {
+fn parse_segment(text: &str, range: Range<usize>) -> Result<Segment<'_>, Vec<TemplateError>> {
     if text.is_empty() {
         // Point at the second slash of `//`.
         return Err(vec![error(
@@ -132,11 +132,11 @@ fn parse_segment(text: &str, range: Range<usize>) -> Result<Segment, Vec<Templat
     }
 }
 
-fn parse_static(text: &str, range: Range<usize>) -> Result<Segment, Vec<TemplateError>> {
+fn parse_static(text: &str, range: Range<usize>) -> Result<Segment<'_>, Vec<TemplateError>> {
     // The common case, checked byte by byte; the slow path below only finds what to report.
     let allowed = |b: &u8| b.is_ascii_alphanumeric() || STATIC_PUNCTUATION.as_bytes().contains(b);
     if text.as_bytes().iter().all(allowed) {
-        return Ok(Segment::Static(text.to_owned()));
+        return Ok(Segment::Static(text));
     }
     let bad: Vec<TemplateError> = text
         .char_indices()
@@ -151,13 +151,13 @@ fn parse_static(text: &str, range: Range<usize>) -> Result<Segment, Vec<Template
         })
         .collect();
     if bad.is_empty() {
-        Ok(Segment::Static(text.to_owned()))
+        Ok(Segment::Static(text))
     } else {
         Err(bad)
     }
 }
 
-fn parse_param(inner: &str, range: Range<usize>) -> Result<Segment, Vec<TemplateError>> {
+fn parse_param(inner: &str, range: Range<usize>) -> Result<Segment<'_>, Vec<TemplateError>> {
     let (name, greedy) = match inner.strip_suffix('+') {
         Some(name) => (name, true),
         None => (inner, false),
@@ -169,7 +169,7 @@ fn parse_param(inner: &str, range: Range<usize>) -> Result<Segment, Vec<Template
         )]);
     }
     let valid_start = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-    let valid_rest = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let valid_rest = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if !(valid_start && valid_rest) {
         let message = format!(
             "invalid parameter name `{name}`, use letters, digits and `_`, not starting with a digit"
@@ -177,7 +177,7 @@ fn parse_param(inner: &str, range: Range<usize>) -> Result<Segment, Vec<Template
         return Err(vec![error(range, message)]);
     }
     Ok(Segment::Param {
-        name: name.to_owned(),
+        name,
         greedy,
         range,
     })
@@ -187,9 +187,9 @@ fn parse_param(inner: &str, range: Range<usize>) -> Result<Segment, Vec<Template
 mod tests {
     use super::*;
 
-    fn param(name: &str, greedy: bool, range: Range<usize>) -> Segment {
+    fn param(name: &str, greedy: bool, range: Range<usize>) -> Segment<'_> {
         Segment::Param {
-            name: name.into(),
+            name,
             greedy,
             range,
         }
@@ -198,16 +198,10 @@ mod tests {
     #[test]
     fn templates_split_into_segments() {
         assert_eq!(parse("/"), Ok(vec![]));
-        assert_eq!(
-            parse("/events/"),
-            Ok(vec![Segment::Static("events".into())])
-        );
+        assert_eq!(parse("/events/"), Ok(vec![Segment::Static("events")]));
         assert_eq!(
             parse("/files/{key+}"),
-            Ok(vec![
-                Segment::Static("files".into()),
-                param("key", true, 7..13)
-            ])
+            Ok(vec![Segment::Static("files"), param("key", true, 7..13)])
         );
     }
 

@@ -1,27 +1,26 @@
 //! The segment tree and the lookup that walks it.
 //!
 //! Design note: a lookup must cost about the same for 10 routes as for 10,000 and allocate
-//! nothing. Static children are found by a short linear scan when a node has few of them and
-//! by a hash when it has many; parameter values are kept inline for the first four; the method
-//! is reduced to one bit before the walk; and the walk is generic over what it does at a
-//! matching node, so the compiler inlines it.
+//! nothing. The static children of a node are found by comparing the path with a byte-level
+//! prefix tree of their segments in place ([`Statics`]); the end of a segment is searched for,
+//! and a `%` in it decoded, only when a parameter may take it or the comparison failed on an
+//! escape; a node with static children only is left by a loop, not a recursion; parameter
+//! values are kept inline for the first four; the method is reduced to one bit before the walk;
+//! and the walk is generic over what it does at a matching node, so the compiler inlines it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::RouteId;
 use super::method::MethodSet;
 use super::param::{Matcher, ParamValue};
-
-/// Above this many static children, a node looks them up by hash.
-const HASH_ABOVE: usize = 8;
+use super::statics::Statics;
 
 #[derive(Debug, Default)]
 pub(crate) struct Node {
     /// Static children, sorted by segment (the listing order).
     pub(crate) statics: Vec<(Box<str>, Node)>,
-    /// Position of each static child in `statics`, built by [`Node::seal`] for wide nodes.
-    index: Option<HashMap<Box<str>, usize, foldhash::fast::RandomState>>,
+    /// The segments of `statics` as a prefix tree, built by [`Node::seal`].
+    index: Statics,
     /// Typed children in precedence order (`Matcher::rank`; regexes in file order).
     pub(crate) typed: Vec<(Matcher, Node)>,
     pub(crate) string: Option<Box<Node>>,
@@ -29,6 +28,8 @@ pub(crate) struct Node {
     pub(crate) greedy: Vec<RouteId>,
     /// Routes whose template ends at this node.
     pub(crate) routes: Vec<RouteId>,
+    /// No typed, `str` or greedy children: a segment matches a static child or nothing.
+    static_only: bool,
 }
 
 impl Node {
@@ -47,15 +48,10 @@ impl Node {
         &mut self.statics[at].1
     }
 
-    /// Builds the hash indexes of wide nodes; called once the table is complete.
+    /// Builds the prefix trees of the static children; called once the table is complete.
     pub(crate) fn seal(&mut self) {
-        self.index = (self.statics.len() > HASH_ABOVE).then(|| {
-            self.statics
-                .iter()
-                .enumerate()
-                .map(|(i, (s, _))| (s.clone(), i))
-                .collect()
-        });
+        self.index = Statics::new(self.statics.iter().map(|(s, _)| s.as_ref()));
+        self.static_only = self.typed.is_empty() && self.string.is_none() && self.greedy.is_empty();
         for (_, child) in &mut self.statics {
             child.seal();
         }
@@ -64,17 +60,6 @@ impl Node {
         }
         if let Some(child) = &mut self.string {
             child.seal();
-        }
-    }
-
-    fn static_child(&self, segment: &str) -> Option<&Node> {
-        match &self.index {
-            Some(index) => index.get(segment).map(|&at| &self.statics[at].1),
-            None => self
-                .statics
-                .iter()
-                .find(|(s, _)| s.as_ref() == segment)
-                .map(|(_, child)| child),
         }
     }
 }
@@ -105,19 +90,20 @@ impl<'p> Values<'p> {
         self.len += 1;
     }
 
-    fn pop(&mut self) {
-        self.len -= 1;
-        if self.len >= self.inline.len() {
-            self.spill.pop();
-        } else {
-            self.inline[self.len] = ParamValue::Int(0);
-        }
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Keeps the first `len` values. Inline slots past them are left as they are, to be
+    /// overwritten: they are out of reach of `get` and `iter`.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+        self.spill
+            .truncate(self.len.saturating_sub(self.inline.len()));
     }
 
     pub(crate) fn clear(&mut self) {
-        while self.len > 0 {
-            self.pop();
-        }
+        self.truncate(0);
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<&ParamValue<'p>> {
@@ -173,76 +159,147 @@ pub(crate) fn pick(sets: &[MethodSet], ids: &[RouteId], wanted: Wanted) -> Optio
     exact.or_else(implied).copied()
 }
 
-/// Percent-decodes one segment; `None` when it decodes to invalid UTF-8, which no route matches.
-fn decode(raw: &str, decoded: bool) -> Option<Cow<'_, str>> {
-    if !decoded && raw.contains('%') {
-        percent_encoding::percent_decode_str(raw).decode_utf8().ok()
-    } else {
-        Some(Cow::Borrowed(raw))
+/// Where the segment at the start of `path` ends, and whether it holds a `%` to decode.
+///
+/// Eight bytes at a time: segments such as commit hashes are tens of bytes long, and a lookup
+/// finds the end of every segment a parameter takes.
+fn segment_end(path: &[u8]) -> (usize, bool) {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte of `word` equal to `byte`, and maybe of bytes after one (a
+    // borrow can spread upwards only from a byte that is equal): the lowest bit is exact.
+    let find = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    let mut chunks = path.chunks_exact(8);
+    let mut start = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let slash = find(word, b'/');
+        let percent = find(word, b'%');
+        if slash != 0 || percent != 0 {
+            break;
+        }
+        start += 8;
+    }
+    // The chunk that holds the first `/` or `%`, or the bytes left over, byte by byte.
+    match path[start..].iter().position(|&b| b == b'/' || b == b'%') {
+        None => (path.len(), false),
+        Some(i) if path[start + i] == b'/' => (start + i, false),
+        Some(i) => {
+            let end = path[start + i..].iter().position(|&b| b == b'/');
+            (end.map_or(path.len(), |end| start + i + end), true)
+        }
     }
 }
 
+/// Percent-decodes a segment (or the rest of the path) that holds a `%`; `None` when it
+/// decodes to invalid UTF-8, which no route matches.
+fn decode(raw: &str) -> Option<Cow<'_, str>> {
+    percent_encoding::percent_decode_str(raw).decode_utf8().ok()
+}
+
 /// Depth-first search in precedence order. `rest` is the path after the segments already
-/// consumed, without its leading `/`; `None` once the path is used up. `visit` is called with
-/// the routes of every node the whole path reaches, and stops the search by returning `true`,
-/// leaving the parameters of that match in `values`.
+/// consumed, without its leading `/`; `None` once the path is used up. `decoded` says the path
+/// was percent-decoded already. `visit` is called with the routes of every node the whole path
+/// reaches, and stops the search by returning `true`, leaving the parameters of that match in
+/// `values`.
+///
+/// Only alternatives that may have to be undone recurse: the last child that can take a segment
+/// is followed by the loop, as nothing at this node is left to try if it fails. The values it
+/// pushed are then cut off by the caller that tries the next alternative.
 pub(crate) fn walk<'p, F: FnMut(&[RouteId]) -> bool>(
-    node: &Node,
-    rest: Option<&'p str>,
+    mut node: &Node,
+    mut rest: Option<&'p str>,
     decoded: bool,
     values: &mut Values<'p>,
     visit: &mut F,
 ) -> bool {
-    let Some(rest) = rest else {
-        return !node.routes.is_empty() && visit(&node.routes);
-    };
-    // One pass over the segment finds its end and whether it has anything to decode.
-    let bytes = rest.as_bytes();
-    let mut end = 0;
-    let mut escaped = false;
-    while end < bytes.len() && bytes[end] != b'/' {
-        escaped |= bytes[end] == b'%';
-        end += 1;
-    }
-    let (raw, tail) = (&rest[..end], rest.get(end + 1..));
-    // Empty segments (`//`) match nothing.
-    if raw.is_empty() {
-        return false;
-    }
-    let Some(segment) = decode(raw, decoded || !escaped) else {
-        return false;
-    };
-    if let Some(child) = node.static_child(&segment) {
-        if walk(child, tail, decoded, values, visit) {
-            return true;
-        }
-    }
-    for (matcher, child) in &node.typed {
-        if let Some(value) = matcher.parse(&segment) {
-            values.push(value);
+    'nodes: loop {
+        let Some(path) = rest else {
+            return !node.routes.is_empty() && visit(&node.routes);
+        };
+        // What the alternatives tried here push is cut off before the next is tried.
+        let mark = values.len();
+        // Static segments hold no `%`: they are compared with the path's bytes in place.
+        if let Some((at, len)) = node.index.find(path.as_bytes()) {
+            let (child, tail) = (&node.statics[at].1, path.get(len + 1..));
+            if node.static_only {
+                (node, rest) = (child, tail);
+                continue;
+            }
             if walk(child, tail, decoded, values, visit) {
                 return true;
             }
-            values.pop();
+            values.truncate(mark);
         }
-    }
-    if let Some(child) = &node.string {
-        values.push(ParamValue::Str(segment));
-        if walk(child, tail, decoded, values, visit) {
-            return true;
+        // The segment must now be delimited, and decoded if it has a `%` (which gives the
+        // static children another chance).
+        let (end, escaped) = segment_end(path.as_bytes());
+        let (raw, tail) = (&path[..end], path.get(end + 1..));
+        // Empty segments (`//`) match nothing.
+        if raw.is_empty() {
+            return false;
         }
-        values.pop();
-    }
-    if !node.greedy.is_empty() && !rest.split('/').any(str::is_empty) {
-        if let Some(value) = decode(rest, decoded) {
-            values.push(ParamValue::Path(value));
-            if visit(&node.greedy) {
+        let segment = if escaped && !decoded {
+            // A segment that decodes to invalid UTF-8 matches nothing.
+            let Some(segment) = decode(raw) else {
+                return false;
+            };
+            // A decoded `/` (`%2F`) is part of the segment: the whole of it must match.
+            let found = node.index.find(segment.as_bytes());
+            if let Some((at, _)) = found.filter(|&(_, len)| len == segment.len()) {
+                if walk(&node.statics[at].1, tail, decoded, values, visit) {
+                    return true;
+                }
+                values.truncate(mark);
+            }
+            segment
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let (string_last, typed_last) = (
+            node.greedy.is_empty(),
+            node.string.is_none() && node.greedy.is_empty(),
+        );
+        for (i, (matcher, child)) in node.typed.iter().enumerate() {
+            if let Some(value) = matcher.parse(&segment) {
+                values.push(value);
+                if typed_last && i + 1 == node.typed.len() {
+                    (node, rest) = (child, tail);
+                    continue 'nodes;
+                }
+                if walk(child, tail, decoded, values, visit) {
+                    return true;
+                }
+                values.truncate(mark);
+            }
+        }
+        if let Some(child) = &node.string {
+            values.push(ParamValue::Str(segment));
+            if string_last {
+                (node, rest) = (child, tail);
+                continue;
+            }
+            if walk(child, tail, decoded, values, visit) {
                 return true;
             }
-            values.pop();
+            values.truncate(mark);
         }
+        if !node.greedy.is_empty() && !path.split('/').any(str::is_empty) {
+            let value = if decoded || !path.contains('%') {
+                Some(Cow::Borrowed(path))
+            } else {
+                decode(path)
+            };
+            if let Some(value) = value {
+                values.push(ParamValue::Path(value));
+                return visit(&node.greedy);
+            }
+        }
+        return false;
     }
-    false
 }
 
 #[cfg(test)]
@@ -250,16 +307,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn values_spill_past_four_and_pop_back() {
+    fn values_spill_past_four_and_truncate() {
         let mut values = Values::new();
         for i in 0..6 {
             values.push(ParamValue::Int(i));
         }
         assert_eq!(values.iter().len(), 6);
         assert_eq!(values.get(5), Some(&ParamValue::Int(5)));
-        values.pop();
-        values.pop();
-        values.pop();
+        values.truncate(3);
         assert_eq!(values.get(2), Some(&ParamValue::Int(2)));
         assert_eq!(values.get(3), None);
         assert_eq!(

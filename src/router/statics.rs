@@ -1,0 +1,188 @@
+//! The static children of a tree node, as a byte-level prefix tree.
+//!
+//! Design note: a lookup compares the request path with the static segments of a node in place,
+//! byte by byte, without first finding where the path's segment ends: the tree stops at the
+//! first byte no segment has (most misses end there), and a segment matches when the path
+//! continues with `/` or ends right after it. Segments never contain `/`, so at each byte at
+//! most one branch can match and the search never backtracks; its cost is the length of the
+//! segment, whatever the number of siblings (a node of 2,500 static children costs what a node
+//! of 3 does, which a linear scan would not and a hash would only after scanning the segment).
+
+/// The prefix tree of a node's static segments; each segment maps to its position in the
+/// node's list of static children.
+#[derive(Debug, Default)]
+pub(crate) struct Statics {
+    /// The tree's nodes, the root first.
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Debug)]
+struct TrieNode {
+    /// The bytes this node consumes after the byte that chose it (the root: from the start).
+    prefix: Box<[u8]>,
+    /// The smallest byte that chooses a child.
+    low: u8,
+    /// The index in `nodes` of the child chosen by each byte from `low` on, or [`NONE`]: one
+    /// load picks a child, where a search among the bytes would cost one compare per sibling.
+    children: Box<[u32]>,
+    /// The segment that ends here, as its position among the node's static children.
+    target: Option<usize>,
+}
+
+/// No child for this byte; never a valid index in `nodes`, so `nodes.get` turns it into `None`.
+const NONE: u32 = u32::MAX;
+
+impl Statics {
+    /// The tree of `segments`, which must be sorted, distinct and non-empty; a match returns a
+    /// segment's index in that slice.
+    pub(crate) fn new<'a>(segments: impl ExactSizeIterator<Item = &'a str>) -> Self {
+        let segments: Vec<(&[u8], usize)> = segments
+            .enumerate()
+            .map(|(i, s)| (s.as_bytes(), i))
+            .collect();
+        let mut statics = Statics { nodes: Vec::new() };
+        if !segments.is_empty() {
+            statics.nodes.push(TrieNode::placeholder());
+            statics.build(0, &segments, 0);
+        }
+        statics
+    }
+
+    /// Fills node `at` with the segments of `group`, which share their first `depth` bytes.
+    fn build(&mut self, at: usize, group: &[(&[u8], usize)], depth: usize) {
+        // The longest prefix the whole group shares past `depth` (the group is sorted, so the
+        // first and last entries bound it).
+        let (first, last) = (group[0].0, group[group.len() - 1].0);
+        let shared = first[depth..]
+            .iter()
+            .zip(&last[depth..])
+            .take_while(|(a, b)| a == b)
+            .count();
+        let end = depth + shared;
+        // Sorted: the segment that ends at `end`, if any, comes first.
+        let (target, rest) = match group.split_first() {
+            Some((&(segment, index), rest)) if segment.len() == end => (Some(index), rest),
+            _ => (None, group),
+        };
+        // The rest, in runs of the same next byte; each run is one child.
+        let mut runs: Vec<&[(&[u8], usize)]> = Vec::new();
+        let mut rest = rest;
+        while let Some(&(segment, _)) = rest.first() {
+            let len = rest
+                .iter()
+                .take_while(|(s, _)| s[end] == segment[end])
+                .count();
+            let (run, tail) = rest.split_at(len);
+            runs.push(run);
+            rest = tail;
+        }
+        let first_child = self.nodes.len();
+        self.nodes
+            .extend(runs.iter().map(|_| TrieNode::placeholder()));
+        let next_byte = |run: &[(&[u8], usize)]| run[0].0[end];
+        let (low, high) = match (runs.first(), runs.last()) {
+            (Some(first), Some(last)) => (next_byte(first), next_byte(last)),
+            _ => (0, 0),
+        };
+        let mut children = vec![
+            NONE;
+            if runs.is_empty() {
+                0
+            } else {
+                usize::from(high - low) + 1
+            }
+        ];
+        for (i, run) in runs.iter().enumerate() {
+            let index = u32::try_from(first_child + i).expect("fewer than 2^32 trie nodes");
+            children[usize::from(next_byte(run) - low)] = index;
+        }
+        self.nodes[at] = TrieNode {
+            prefix: first[depth..end].into(),
+            low,
+            children: children.into(),
+            target,
+        };
+        for (i, run) in runs.iter().enumerate() {
+            self.build(first_child + i, run, end + 1);
+        }
+    }
+
+    /// The static segment at the start of `path`: its index and length, when `path` holds one
+    /// of the segments followed by `/` or by nothing.
+    #[inline]
+    pub(crate) fn find(&self, path: &[u8]) -> Option<(usize, usize)> {
+        let mut node = self.nodes.first()?;
+        let mut at = 0;
+        loop {
+            // `at` never passes the end: it moves past a byte only after reading it.
+            if !starts_with(&path[at..], &node.prefix) {
+                return None;
+            }
+            at += node.prefix.len();
+            match path.get(at) {
+                None | Some(b'/') => return node.target.map(|target| (target, at)),
+                Some(&byte) => {
+                    let slot = usize::from(byte.wrapping_sub(node.low));
+                    let &child = node.children.get(slot)?;
+                    node = self.nodes.get(child as usize)?;
+                    at += 1;
+                }
+            }
+        }
+    }
+}
+
+/// `path.starts_with(prefix)` as a loop: most prefixes are a few bytes or none, and a call to
+/// `memcmp` costs more than comparing them.
+fn starts_with(path: &[u8], prefix: &[u8]) -> bool {
+    path.len() >= prefix.len() && path.iter().zip(prefix).all(|(a, b)| a == b)
+}
+
+impl TrieNode {
+    fn placeholder() -> Self {
+        TrieNode {
+            prefix: Box::default(),
+            low: 0,
+            children: Box::default(),
+            target: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_whole_segments_only() {
+        let segments = ["gists", "git", "issues", "user", "users"];
+        let statics = Statics::new(segments.iter().copied());
+        assert_eq!(statics.find(b"user"), Some((3, 4)));
+        assert_eq!(statics.find(b"users/octocat"), Some((4, 5)));
+        assert_eq!(statics.find(b"user/repos"), Some((3, 4)));
+        assert_eq!(statics.find(b"git/refs"), Some((1, 3)));
+        assert_eq!(statics.find(b"gists"), Some((0, 5)));
+        assert_eq!(statics.find(b"gis"), None);
+        assert_eq!(statics.find(b"gistsx"), None);
+        assert_eq!(statics.find(b"use"), None);
+        assert_eq!(statics.find(b"userss"), None);
+        assert_eq!(statics.find(b""), None);
+        assert_eq!(statics.find(b"/user"), None);
+        assert_eq!(Statics::new([].into_iter()).find(b"user"), None);
+    }
+
+    #[test]
+    fn a_single_segment_and_many_siblings() {
+        let one = Statics::new(["events"].into_iter());
+        assert_eq!(one.find(b"events"), Some((0, 6)));
+        assert_eq!(one.find(b"event"), None);
+        let mut many: Vec<String> = (0..2_500).map(|i| format!("r{i}")).collect();
+        many.sort();
+        let statics = Statics::new(many.iter().map(String::as_str));
+        for (i, segment) in many.iter().enumerate() {
+            let path = format!("{segment}/42");
+            assert_eq!(statics.find(path.as_bytes()), Some((i, segment.len())));
+        }
+        assert_eq!(statics.find(b"r2500"), None);
+    }
+}
