@@ -23,7 +23,7 @@
 //!   with an error, such as a 401;
 //! - an **after** hook takes the response and returns the one to send;
 //! - an **around** hook takes the request and [`Next`], the rest of the chain, and decides what
-//!   happens before and after it (timing, retries, catching a status).
+//!   happens before and after it (timing, replacing a status, answering without running it).
 //!
 //! Design note: the hooks of a route form one chain, `[app] middleware` (less the route's
 //! `skip_middleware`) then the route's own `middleware`, and run like the layers of an onion:
