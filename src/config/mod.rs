@@ -1,17 +1,21 @@
 //! Reading `routes.toml`: TOML text to spanned declarations, with no routing semantics.
 //!
-//! Design note: the file is parsed with `toml::de::DeTable::parse_recoverable`, which keeps a
-//! byte span for every key and value and reports every syntax error in one pass, and then walked
-//! by hand rather than through serde's `deny_unknown_fields`, because serde stops at the first
-//! unknown key while minik reports all of them, each with a "did you mean" where one is close.
+//! Design note: the file is read into a tree that keeps a byte span for every key and value
+//! ([`tree`]: from `toml_parser`'s events, or from toml's `DeTable::parse_recoverable` for files
+//! outside the plain subset of TOML routes files use, which also reports every syntax error in
+//! one pass), and then walked by hand rather than through serde's `deny_unknown_fields`, because
+//! serde stops at the first unknown key while minik reports all of them, each with a "did you
+//! mean" where one is close.
 //! What the values *mean* (templates, types, methods, duplicates) is the router's business.
 
 use std::ops::Range;
 use std::sync::Arc;
 
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+mod tree;
 
+use toml::de::DeTable;
+
+use self::tree::{Item, Key, Table, Value};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Source};
 
 /// A string value from the file with the span of its TOML literal (quotes included).
@@ -129,25 +133,31 @@ impl Document {
             app: AppDecl::default(),
             routes: Vec::new(),
         };
-        let (root, errors) = DeTable::parse_recoverable(text);
-        if !errors.is_empty() {
-            for error in errors {
-                let span = error.span().unwrap_or(0..0);
-                diagnostics.push(Diagnostic::at(
-                    DiagnosticKind::Syntax,
-                    &source,
-                    span,
-                    error.message(),
-                ));
+        let root = match tree::read(text) {
+            Some(root) => root,
+            None => {
+                let (root, errors) = DeTable::parse_recoverable(text);
+                if !errors.is_empty() {
+                    for error in errors {
+                        let span = error.span().unwrap_or(0..0);
+                        diagnostics.push(Diagnostic::at(
+                            DiagnosticKind::Syntax,
+                            &source,
+                            span,
+                            error.message(),
+                        ));
+                    }
+                    return file;
+                }
+                tree::from_de(root.get_ref())
             }
-            return file;
-        }
+        };
         let mut reader = Reader {
             source: &source,
             diagnostics,
         };
-        for (key, value) in sorted(root.get_ref()) {
-            match key.get_ref().as_ref() {
+        for (key, value) in root.iter() {
+            match key.name.as_ref() {
                 "app" => {
                     if let Some(table) = reader.table(value, "`[app]`") {
                         file.app = reader.app(table);
@@ -161,19 +171,6 @@ impl Document {
     }
 }
 
-/// The entries of a table in the order they appear in the file (the map itself is sorted by
-/// name), so that diagnostics come out in reading order.
-fn sorted<'a, 'i>(
-    table: &'a DeTable<'i>,
-) -> Vec<(
-    &'a Spanned<std::borrow::Cow<'i, str>>,
-    &'a Spanned<DeValue<'i>>,
-)> {
-    let mut entries: Vec<_> = table.iter().collect();
-    entries.sort_by_key(|(key, _)| key.span().start);
-    entries
-}
-
 struct Reader<'a> {
     source: &'a Arc<Source>,
     diagnostics: &'a mut Vec<Diagnostic>,
@@ -185,37 +182,27 @@ impl Reader<'_> {
             .push(Diagnostic::at(kind, self.source, span, message));
     }
 
-    fn unknown_key(
-        &mut self,
-        key: &Spanned<std::borrow::Cow<'_, str>>,
-        name: &str,
-        known: &[&str],
-        place: &str,
-    ) {
+    fn unknown_key(&mut self, key: &Key<'_>, name: &str, known: &[&str], place: &str) {
         let mut message = format!("unknown key `{name}` {place}");
         match did_you_mean(name, known) {
             Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
             None => message.push_str(&format!(", expected one of {}", list(known))),
         }
-        self.error(DiagnosticKind::UnknownKey, key.span(), message);
+        self.error(DiagnosticKind::UnknownKey, key.span.clone(), message);
     }
 
-    fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, what: &str) {
-        let found = value.get_ref().type_str();
+    fn wrong_type(&mut self, value: &Item<'_>, what: &str) {
+        let found = value.value.type_str();
         self.error(
             DiagnosticKind::InvalidValue,
-            value.span(),
+            value.span.clone(),
             format!("expected {what}, found {found}"),
         );
     }
 
-    fn table<'v, 'i>(
-        &mut self,
-        value: &'v Spanned<DeValue<'i>>,
-        what: &str,
-    ) -> Option<&'v DeTable<'i>> {
-        match value.get_ref() {
-            DeValue::Table(table) => Some(table),
+    fn table<'v, 'i>(&mut self, value: &'v Item<'i>, what: &str) -> Option<&'v Table<'i>> {
+        match &value.value {
+            Value::Table(table) => Some(table),
             _ => {
                 self.wrong_type(value, &format!("a table {what}"));
                 None
@@ -223,11 +210,11 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self, value: &Spanned<DeValue<'_>>, what: &str) -> Option<Located> {
-        match value.get_ref() {
-            DeValue::String(s) => Some(Located {
+    fn string(&mut self, value: &Item<'_>, what: &str) -> Option<Located> {
+        match &value.value {
+            Value::String(s) => Some(Located {
                 value: s.to_string(),
-                span: value.span(),
+                span: value.span.clone(),
             }),
             _ => {
                 self.wrong_type(value, what);
@@ -236,12 +223,12 @@ impl Reader<'_> {
         }
     }
 
-    fn app(&mut self, table: &DeTable<'_>) -> AppDecl {
+    fn app(&mut self, table: &Table<'_>) -> AppDecl {
         let mut app = AppDecl::default();
-        for (key, value) in sorted(table) {
-            match key.get_ref().as_ref() {
-                "debug" => match value.get_ref() {
-                    DeValue::Boolean(debug) => app.debug = *debug,
+        for (key, value) in table.iter() {
+            match key.name.as_ref() {
+                "debug" => match &value.value {
+                    Value::Boolean(debug) => app.debug = *debug,
                     _ => self.wrong_type(value, "a boolean (`true` or `false`) for `debug`"),
                 },
                 "base_path" => {
@@ -253,11 +240,11 @@ impl Reader<'_> {
                     else {
                         continue;
                     };
-                    for (name, value) in sorted(headers) {
+                    for (name, value) in headers.iter() {
                         if let Some(value) = self.string(value, "a string header value") {
                             let name = Located {
-                                value: name.get_ref().to_string(),
-                                span: name.span(),
+                                value: name.name.to_string(),
+                                span: name.span.clone(),
                             };
                             app.headers.push((name, value));
                         }
@@ -271,15 +258,15 @@ impl Reader<'_> {
         app
     }
 
-    fn routes(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<RouteDecl> {
-        let DeValue::Array(items) = value.get_ref() else {
+    fn routes(&mut self, value: &Item<'_>) -> Vec<RouteDecl> {
+        let Value::Array(items) = &value.value else {
             self.wrong_type(value, "an array of tables `[[route]]`");
             return Vec::new();
         };
         let mut routes = Vec::new();
         for item in items.iter() {
             if let Some(table) = self.table(item, "for each `[[route]]`") {
-                if let Some(route) = self.route(item.span(), table) {
+                if let Some(route) = self.route(item.span.clone(), table) {
                     routes.push(route);
                 }
             }
@@ -287,18 +274,18 @@ impl Reader<'_> {
         routes
     }
 
-    fn route(&mut self, header: Range<usize>, table: &DeTable<'_>) -> Option<RouteDecl> {
+    fn route(&mut self, header: Range<usize>, table: &Table<'_>) -> Option<RouteDecl> {
         let (mut path, mut handler, mut methods, mut params) = (None, None, None, Vec::new());
         let mut methods_span = header.clone();
         let mut cors = None;
         let (mut middleware, mut skip_middleware) = (Vec::new(), Vec::new());
-        for (key, value) in sorted(table) {
-            match key.get_ref().as_ref() {
+        for (key, value) in table.iter() {
+            match key.name.as_ref() {
                 "path" => path = self.string(value, "a string path template for `path`"),
                 "handler" => handler = self.string(value, "a string handler name for `handler`"),
                 "methods" => {
                     methods = self.methods(value);
-                    methods_span = value.span();
+                    methods_span = value.span.clone();
                 }
                 "params" => params = self.params(value),
                 "cors" => cors = self.cors(value, true),
@@ -329,22 +316,22 @@ impl Reader<'_> {
     }
 
     /// `[app.cors]` (a table) or a route's `cors` (a table, or `false` to turn CORS off).
-    fn cors(&mut self, value: &Spanned<DeValue<'_>>, on_route: bool) -> Option<CorsDecl> {
+    fn cors(&mut self, value: &Item<'_>, on_route: bool) -> Option<CorsDecl> {
         let mut cors = CorsDecl {
-            span: value.span(),
+            span: value.span.clone(),
             ..CorsDecl::default()
         };
-        let table = match value.get_ref() {
-            DeValue::Boolean(false) if on_route => {
+        let table = match &value.value {
+            Value::Boolean(false) if on_route => {
                 cors.disabled = true;
                 return Some(cors);
             }
-            DeValue::Table(table) => table,
-            DeValue::Boolean(true) if on_route => {
+            Value::Table(table) => table,
+            Value::Boolean(true) if on_route => {
                 let message = "`cors = true` is what a route has without the key (the app's policy); write `false` to turn CORS off, or a table to override it";
                 self.error(
                     DiagnosticKind::InvalidValue,
-                    value.span(),
+                    value.span.clone(),
                     message.to_owned(),
                 );
                 return None;
@@ -359,30 +346,28 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let strings = |reader: &mut Self, value: &Spanned<DeValue<'_>>, key: &str| {
+        let strings = |reader: &mut Self, value: &Item<'_>, key: &str| {
             reader.strings(
                 value,
                 &format!("an array of strings for `{key}`"),
                 "a string",
             )
         };
-        for (key, value) in sorted(table) {
-            match key.get_ref().as_ref() {
+        for (key, value) in table.iter() {
+            match key.name.as_ref() {
                 "allow_origins" => cors.allow_origins = strings(self, value, "allow_origins"),
                 "allow_methods" => cors.allow_methods = strings(self, value, "allow_methods"),
                 "allow_headers" => cors.allow_headers = strings(self, value, "allow_headers"),
                 "expose_headers" => cors.expose_headers = strings(self, value, "expose_headers"),
-                "allow_credentials" => match value.get_ref() {
-                    DeValue::Boolean(b) => cors.allow_credentials = *b,
+                "allow_credentials" => match &value.value {
+                    Value::Boolean(b) => cors.allow_credentials = *b,
                     _ => self.wrong_type(value, "a boolean for `allow_credentials`"),
                 },
-                "max_age" => match value
-                    .get_ref()
-                    .as_integer()
-                    .and_then(|i| i.as_str().parse::<i64>().ok())
-                {
-                    Some(seconds) => cors.max_age = Some((seconds, value.span())),
-                    None => self.wrong_type(value, "a number of seconds for `max_age`"),
+                "max_age" => match &value.value {
+                    Value::Integer(Some(seconds)) => {
+                        cors.max_age = Some((*seconds, value.span.clone()));
+                    }
+                    _ => self.wrong_type(value, "a number of seconds for `max_age`"),
                 },
                 other => self.unknown_key(key, other, CORS_KEYS, "in a CORS table"),
             }
@@ -390,13 +375,13 @@ impl Reader<'_> {
         Some(cors)
     }
 
-    fn methods(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Located>> {
+    fn methods(&mut self, value: &Item<'_>) -> Option<Vec<Located>> {
         let what = "an array of method names for `methods`, such as `[\"GET\"]`";
         self.strings(value, what, "a string method name")
     }
 
     /// A list of middleware names for `key`.
-    fn names(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Vec<Located> {
+    fn names(&mut self, value: &Item<'_>, key: &str) -> Vec<Located> {
         let what =
             format!("an array of middleware names for `{key}`, such as `[\"require_api_key\"]`");
         self.strings(value, &what, "a string middleware name")
@@ -404,13 +389,8 @@ impl Reader<'_> {
     }
 
     /// An array of strings; `what` and `item` name what was expected, for the diagnostics.
-    fn strings(
-        &mut self,
-        value: &Spanned<DeValue<'_>>,
-        what: &str,
-        item: &str,
-    ) -> Option<Vec<Located>> {
-        let DeValue::Array(items) = value.get_ref() else {
+    fn strings(&mut self, value: &Item<'_>, what: &str, item: &str) -> Option<Vec<Located>> {
+        let Value::Array(items) = &value.value else {
             self.wrong_type(value, what);
             return None;
         };
@@ -422,15 +402,15 @@ impl Reader<'_> {
         )
     }
 
-    fn params(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<ParamDecl> {
+    fn params(&mut self, value: &Item<'_>) -> Vec<ParamDecl> {
         let Some(table) = self.table(value, "of parameter types for `params`") else {
             return Vec::new();
         };
         let mut params = Vec::new();
-        for (name, value) in sorted(table) {
-            let ty = match value.get_ref() {
-                DeValue::String(ty) => Some((TypeDecl::Named(ty.to_string()), value.span())),
-                DeValue::Table(spec) => self.regex_spec(value.span(), spec),
+        for (name, value) in table.iter() {
+            let ty = match &value.value {
+                Value::String(ty) => Some((TypeDecl::Named(ty.to_string()), value.span.clone())),
+                Value::Table(spec) => self.regex_spec(value.span.clone(), spec),
                 _ => {
                     self.wrong_type(
                         value,
@@ -441,8 +421,8 @@ impl Reader<'_> {
             };
             if let Some((ty, ty_span)) = ty {
                 params.push(ParamDecl {
-                    name: name.get_ref().to_string(),
-                    name_span: name.span(),
+                    name: name.name.to_string(),
+                    name_span: name.span.clone(),
                     ty,
                     ty_span,
                 });
@@ -454,12 +434,12 @@ impl Reader<'_> {
     fn regex_spec(
         &mut self,
         span: Range<usize>,
-        spec: &DeTable<'_>,
+        spec: &Table<'_>,
     ) -> Option<(TypeDecl, Range<usize>)> {
         let mut regex = None;
         let mut unknown = false;
-        for (key, value) in sorted(spec) {
-            match key.get_ref().as_ref() {
+        for (key, value) in spec.iter() {
+            match key.name.as_ref() {
                 "regex" => regex = self.string(value, "a string regular expression for `regex`"),
                 other => {
                     self.unknown_key(key, other, TYPE_KEYS, "in a parameter type");
