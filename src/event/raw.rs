@@ -132,7 +132,7 @@ impl<'de> Visitor<'de> for PairsVisitor {
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
         let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
-        while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
             map.next_value_seed(Values {
                 name,
                 pairs: &mut pairs,
@@ -183,12 +183,44 @@ impl<'de> Visitor<'de> for Values<'_, 'de> {
     }
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-        while let Some(value) = seq.next_element::<Option<Cow<'de, str>>>()? {
-            if let Some(value) = value {
+        while let Some(value) = seq.next_element::<Option<Text<'de>>>()? {
+            if let Some(Text(value)) = value {
                 self.pairs.push((self.name.clone(), value));
             }
         }
         Ok(())
+    }
+}
+
+/// A string borrowed from the event when it has no escapes: serde's own `Cow<str>` always
+/// copies (only `#[serde(borrow)]` fields borrow), and a multi-value ALB event holds dozens.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(value.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(value)))
     }
 }
 
@@ -206,9 +238,16 @@ mod tests {
             .map(|(n, v)| (n.as_ref(), v.as_ref()))
             .collect();
         assert_eq!(flat, [("a", "1"), ("b", "2"), ("b", "3"), ("d", "A")]);
+        let borrowed = |(n, v): &(Cow<'_, str>, Cow<'_, str>)| {
+            matches!((n, v), (Cow::Borrowed(_), Cow::Borrowed(_)))
+        };
         assert!(
-            matches!(pairs.0[0].1, Cow::Borrowed(_)),
-            "unescaped strings are borrowed"
+            pairs.0[..3].iter().all(borrowed),
+            "unescaped names and values, in lists too, are borrowed"
+        );
+        assert!(
+            matches!(pairs.0[3].1, Cow::Owned(_)),
+            "escaped ones are decoded"
         );
         let none: Option<Pairs<'_>> = serde_json::from_str("null").unwrap();
         assert!(none.is_none());
