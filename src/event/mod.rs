@@ -133,7 +133,14 @@ pub(crate) fn parse(bytes: &[u8], settings: &Settings) -> Result<Parsed, EventEr
             "the event is {what}, not an HTTP request: {NOT_HTTP}"
         )));
     }
-    let raw: RawEvent<'_> = serde_json::from_slice(bytes).map_err(|error| {
+    // One UTF-8 check for the whole event: from bytes, serde_json checks each string it
+    // borrows, and an event is mostly strings.
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        EventError::new(format!(
+            "the event is not a valid HTTP event: it is not UTF-8 ({error})"
+        ))
+    })?;
+    let raw: RawEvent<'_> = serde_json::from_str(text).map_err(|error| {
         EventError::new(format!("the event is not a valid HTTP event: {error}"))
     })?;
     let origin = detect(&raw)?;
