@@ -277,7 +277,8 @@ pub use crate::runtime::{IntoApp, RunError, run};
 pub use crate::test_client::{TestClient, TestRequest, TestResponse};
 #[doc(no_inline)]
 pub use http::{self, HeaderMap, Method, StatusCode};
-/// Logging setup from the Lambda runtime: `minik::tracing::init_default_subscriber()`.
+/// `tracing` and `tracing_subscriber` (`minik::tracing::subscriber`), as the Lambda runtime
+/// re-exports them, for logging from handlers and for apps that install their own subscriber.
 pub use lambda_runtime::tracing;
 
 #[cfg(doctest)]

@@ -76,14 +76,46 @@ impl From<EventError> for LambdaDiagnostic {
     }
 }
 
+/// The default subscriber `run` installs: see there.
+fn init_subscriber<W>(writer: W)
+where
+    W: for<'w> lambda_runtime::tracing::subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use lambda_runtime::tracing::subscriber::filter::LevelFilter;
+    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .ok()
+        .and_then(|level| level.trim().parse::<LevelFilter>().ok())
+        .unwrap_or(LevelFilter::INFO);
+    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let subscriber = lambda_runtime::tracing::subscriber::fmt()
+        .with_target(false)
+        .without_time()
+        .with_max_level(level)
+        .with_writer(writer);
+    // `try_init`: a subscriber installed meanwhile by another thread wins, and nothing panics.
+    let _ = if json {
+        subscriber.json().try_init()
+    } else {
+        subscriber.try_init()
+    };
+}
+
 /// Runs the app: on Lambda, answers invocations until the runtime stops; elsewhere, runs the
 /// local mode command given on the command line (`invoke`, `serve`, `check`).
 ///
 /// Lambda is detected by `AWS_LAMBDA_RUNTIME_API`, which Lambda and `cargo lambda watch` set.
-/// Unless a `tracing` subscriber is installed already, `run` installs the Lambda runtime's
-/// default one (`minik::tracing`), which logs to stdout on Lambda and to stderr in local mode,
-/// so that logs never mix with what `invoke` prints. Handler errors and panics are logged
-/// there with the request id, whether or not `debug` sends them in responses.
+/// Unless a `tracing` subscriber is installed already, `run` installs one with the Lambda
+/// runtime's format and settings: JSON lines when `AWS_LAMBDA_LOG_FORMAT` is `JSON` (Lambda's
+/// advanced logging controls), the level of `AWS_LAMBDA_LOG_LEVEL`, else of `RUST_LOG`, else
+/// `INFO`; to stdout on Lambda and to stderr in local mode, so that logs never mix with what
+/// `invoke` prints. Handler errors and panics are logged there with the request id, whether or
+/// not `debug` sends them in responses.
+///
+/// `RUST_LOG` is read as one level (`debug`), not as per-target directives
+/// (`minik=debug,hyper=warn`): the filter that parses those brings a regex engine, a tenth of a
+/// function's binary, to every cold start. For directives, install a subscriber with
+/// `minik::tracing::subscriber::EnvFilter` before calling `run`.
 ///
 /// # Errors
 ///
@@ -108,9 +140,9 @@ pub async fn run(app: impl IntoApp) -> Result<(), RunError> {
     let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
     if !tracing::dispatcher::has_been_set() {
         if on_lambda {
-            lambda_runtime::tracing::init_default_subscriber();
+            init_subscriber(std::io::stdout);
         } else {
-            lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+            init_subscriber(std::io::stderr);
         }
     }
     let app = app.into_app()?;
