@@ -16,18 +16,18 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawEvent<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) version: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) path: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) http_method: Option<Cow<'a, str>>,
     /// HTTP API and Function URLs.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) raw_path: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) raw_query_string: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "texts")]
     pub(crate) cookies: Option<Vec<Cow<'a, str>>>,
     #[serde(borrow, default)]
     pub(crate) headers: Option<Pairs<'a>>,
@@ -41,21 +41,21 @@ pub(crate) struct RawEvent<'a> {
     pub(crate) stage_variables: Option<Pairs<'a>>,
     #[serde(borrow)]
     pub(crate) request_context: Option<RawContext<'a>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) body: Option<Cow<'a, str>>,
     pub(crate) is_base64_encoded: Option<bool>,
     /// VPC Lattice v1 and v2.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) method: Option<Cow<'a, str>>,
     /// VPC Lattice v1 writes its fields in snake_case.
-    #[serde(borrow, rename = "raw_path")]
+    #[serde(borrow, rename = "raw_path", default, deserialize_with = "text")]
     pub(crate) lattice_raw_path: Option<Cow<'a, str>>,
     #[serde(borrow, default, rename = "query_string_parameters")]
     pub(crate) lattice_query: Option<Pairs<'a>>,
     #[serde(rename = "is_base64_encoded")]
     pub(crate) lattice_base64: Option<bool>,
     /// Present on authorizer inputs (`TOKEN`, `REQUEST`), which are not requests.
-    #[serde(borrow, rename = "type")]
+    #[serde(borrow, rename = "type", default, deserialize_with = "text")]
     pub(crate) kind: Option<Cow<'a, str>>,
     pub(crate) method_arn: Option<IgnoredAny>,
     pub(crate) route_arn: Option<IgnoredAny>,
@@ -67,11 +67,11 @@ pub(crate) struct RawEvent<'a> {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawContext<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) stage: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) request_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) domain_name: Option<Cow<'a, str>>,
     pub(crate) elb: Option<IgnoredAny>,
     #[serde(borrow)]
@@ -88,9 +88,9 @@ pub(crate) struct RawContext<'a> {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawHttp<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) method: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) source_ip: Option<Cow<'a, str>>,
 }
 
@@ -98,7 +98,7 @@ pub(crate) struct RawHttp<'a> {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawIdentity<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "text")]
     pub(crate) source_ip: Option<Cow<'a, str>>,
 }
 
@@ -192,6 +192,22 @@ impl<'de> Visitor<'de> for Values<'_, 'de> {
     }
 }
 
+/// An optional string, borrowed from the event when it has no escapes: serde borrows for a
+/// `#[serde(borrow)]` field of type `Cow<str>`, but copies an `Option<Cow<str>>`.
+fn text<'de: 'a, 'a, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Cow<'a, str>>, D::Error> {
+    Ok(Option::<Text<'de>>::deserialize(deserializer)?.map(|Text(text)| text))
+}
+
+/// An optional list of strings, each borrowed as [`text`] does.
+fn texts<'de: 'a, 'a, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<Cow<'a, str>>>, D::Error> {
+    let texts = Option::<Vec<Text<'de>>>::deserialize(deserializer)?;
+    Ok(texts.map(|texts| texts.into_iter().map(|Text(text)| text).collect()))
+}
+
 /// A string borrowed from the event when it has no escapes: serde's own `Cow<str>` always
 /// copies (only `#[serde(borrow)]` fields borrow), and a multi-value ALB event holds dozens.
 struct Text<'de>(Cow<'de, str>);
@@ -252,5 +268,19 @@ mod tests {
         let none: Option<Pairs<'_>> = serde_json::from_str("null").unwrap();
         assert!(none.is_none());
         assert!(serde_json::from_str::<Pairs<'_>>(r#"{"a": 1}"#).is_err());
+    }
+
+    #[test]
+    fn optional_strings_are_borrowed_unless_escaped() {
+        let json = r#"{"path": "/a", "httpMethod": "G\u0045T", "cookies": ["a=1"], "body": null}"#;
+        let raw: RawEvent<'_> = serde_json::from_str(json).unwrap();
+        assert!(matches!(raw.path, Some(Cow::Borrowed("/a"))));
+        assert!(matches!(raw.http_method.as_deref(), Some("GET")));
+        assert!(matches!(raw.http_method, Some(Cow::Owned(_))));
+        assert!(matches!(
+            raw.cookies.as_deref(),
+            Some([Cow::Borrowed("a=1")])
+        ));
+        assert!(raw.body.is_none() && raw.raw_path.is_none());
     }
 }
