@@ -1,0 +1,147 @@
+//! The benches' comparisons as plain loops, to count instructions with callgrind, which does
+//! not drift with the machine as wall-clock time does (BENCHMARKS.md, "Instruction counts"):
+//!
+//! ```sh
+//! cargo build --release --bin instructions
+//! valgrind --tool=callgrind --toggle-collect='instructions::count_*' \
+//!     target/release/instructions per-event minik alb-multi-value 2000
+//! ```
+//!
+//! Divide the "Collected" figure by the count. `per-event {minik,axum,floor} EVENT N`,
+//! `lookup {minik,matchit} {hits,misses} N`, `startup {minik,matchit} N`,
+//! `scale {10,10000} N`. Every loop checks its results, as the benches do.
+
+use std::hint::black_box;
+
+use minik::{Method, RouteTable};
+use minik_benches::{
+    GITHUB_HITS, GITHUB_MISSES, axum_app, events, github_matchit, github_routes_file, minik_app,
+    ready, scaled_routes_file,
+};
+use serde_json::Value;
+
+#[inline(never)]
+fn count_minik_event(app: &minik::App, event: &[u8], expected: &[u8], n: usize) {
+    for _ in 0..n {
+        let reply = ready(app.respond(black_box(event))).unwrap();
+        assert_eq!(reply, expected);
+    }
+}
+
+#[inline(never)]
+fn count_axum_event(event: &[u8], n: usize) {
+    let router = axum_app::router();
+    let expected = axum_app::respond(&router, event);
+    for _ in 0..n {
+        assert_eq!(axum_app::respond(&router, black_box(event)), expected);
+    }
+}
+
+#[inline(never)]
+fn count_floor_event(event: &[u8], reply: &Value, expected_len: usize, n: usize) {
+    for _ in 0..n {
+        let parsed: Value = serde_json::from_slice(black_box(event)).unwrap();
+        assert!(parsed.is_object());
+        let bytes = serde_json::to_vec(black_box(reply)).unwrap();
+        assert_eq!(bytes.len(), expected_len);
+    }
+}
+
+#[inline(never)]
+fn count_minik_lookups(table: &RouteTable, requests: &[(Method, &str)], hit: bool, n: usize) {
+    for _ in 0..n {
+        for (method, path) in requests {
+            assert_eq!(table.at(method, black_box(path)).is_ok(), hit);
+        }
+    }
+}
+
+#[inline(never)]
+fn count_matchit_lookups(
+    router: &matchit::Router<Vec<String>>,
+    requests: &[(Method, &str)],
+    hit: bool,
+    n: usize,
+) {
+    for _ in 0..n {
+        for (method, path) in requests {
+            let found = router.at(black_box(path));
+            let accepted = found.is_ok_and(|m| m.value.iter().any(|x| x == method.as_str()));
+            assert_eq!(accepted, hit);
+        }
+    }
+}
+
+#[inline(never)]
+fn count_minik_startup(file: &str, n: usize) {
+    for _ in 0..n {
+        let table = RouteTable::from_toml("github.toml", black_box(file)).unwrap();
+        assert_eq!(table.routes().count(), 203);
+    }
+}
+
+#[inline(never)]
+fn count_matchit_startup(n: usize) {
+    for _ in 0..n {
+        assert!(github_matchit().at("/user").is_ok());
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let count = |s: &str| s.parse::<usize>().expect("a count");
+    let requests = |list: &[(&'static str, &'static str)]| -> Vec<(Method, &'static str)> {
+        list.iter().map(|(m, p)| (m.parse().unwrap(), *p)).collect()
+    };
+    match args.as_slice() {
+        ["per-event", who, name, n] => {
+            let app = minik_app::app();
+            let (_, event) = events()
+                .into_iter()
+                .find(|(e, _)| e == name)
+                .expect("an event");
+            let reply = ready(app.respond(&event)).unwrap();
+            match *who {
+                "minik" => count_minik_event(&app, &event, &reply, count(n)),
+                "axum" => count_axum_event(&event, count(n)),
+                "floor" => {
+                    let value: Value = serde_json::from_slice(&reply).unwrap();
+                    let len = serde_json::to_vec(&value).unwrap().len();
+                    count_floor_event(&event, &value, len, count(n));
+                }
+                _ => panic!("minik, axum or floor"),
+            }
+        }
+        ["lookup", who, set, n] => {
+            let (list, hit) = match *set {
+                "hits" => (&GITHUB_HITS[..], true),
+                "misses" => (&GITHUB_MISSES[..], false),
+                _ => panic!("hits or misses"),
+            };
+            let requests = requests(list);
+            match *who {
+                "minik" => {
+                    let table = RouteTable::from_toml("github.toml", &github_routes_file());
+                    count_minik_lookups(&table.unwrap(), &requests, hit, count(n));
+                }
+                "matchit" => count_matchit_lookups(&github_matchit(), &requests, hit, count(n)),
+                _ => panic!("minik or matchit"),
+            }
+        }
+        ["startup", "minik", n] => count_minik_startup(&github_routes_file(), count(n)),
+        ["startup", "matchit", n] => count_matchit_startup(count(n)),
+        ["scale", size, n] => {
+            let table = RouteTable::from_toml("scale.toml", &scaled_routes_file(count(size)));
+            let paths = [
+                "/api/r0",
+                "/api/r0/42",
+                "/api/r0/42/items",
+                "/api/r0/42/items/x",
+            ];
+            let requests: Vec<(Method, &str)> = paths.iter().map(|p| (Method::GET, *p)).collect();
+            count_minik_lookups(&table.unwrap(), &requests, true, count(n));
+        }
+        _ => panic!("usage: see the doc comment of benches/src/bin/instructions.rs"),
+    }
+}
