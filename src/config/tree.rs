@@ -186,12 +186,7 @@ impl<'i> Builder<'i, '_> {
                     finish(self.source.input(), &mut root, header.take(), entries)?;
                     header = Some(self.header(event)?);
                 }
-                EventKind::SimpleKey => {
-                    let key = self.key(event)?;
-                    self.expect(EventKind::KeyValSep)?;
-                    let value = self.value()?;
-                    insert(&mut current, key, value)?;
-                }
+                EventKind::SimpleKey => self.key_value(event, &mut current)?,
                 _ => return None,
             }
         }
@@ -245,6 +240,14 @@ impl<'i> Builder<'i, '_> {
         })
     }
 
+    /// `key = value`, from its key's event on, into `table`.
+    fn key_value(&mut self, key: Event, table: &mut Table<'i>) -> Option<()> {
+        let key = self.key(key)?;
+        self.expect(EventKind::KeyValSep)?;
+        let value = self.value()?;
+        insert(table, key, value)
+    }
+
     fn expect(&mut self, kind: EventKind) -> Option<()> {
         (self.next()?.kind() == kind).then_some(())
     }
@@ -287,12 +290,7 @@ impl<'i> Builder<'i, '_> {
                             });
                         }
                         EventKind::ValueSep => {}
-                        EventKind::SimpleKey => {
-                            let key = self.key(next)?;
-                            self.expect(EventKind::KeyValSep)?;
-                            let value = self.value()?;
-                            insert(&mut table, key, value)?;
-                        }
+                        EventKind::SimpleKey => self.key_value(next, &mut table)?,
                         _ => return None,
                     }
                 }

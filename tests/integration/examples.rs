@@ -27,7 +27,7 @@ const SOURCES: [Source; 4] = [
 ];
 
 /// The example's shipped events, `(source, request name, reply)`, answered by `app`.
-fn replies(app: &App, example: &str) -> Vec<(String, String, Value)> {
+pub(crate) fn replies(app: &App, example: &str) -> Vec<(String, String, Value)> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();

@@ -1,8 +1,6 @@
 //! The quickstart example answers each of its shipped events, for every source, as the
 //! minik documentation says.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
 use crate::quickstart_app as app;
@@ -36,24 +34,11 @@ fn expected(name: &str) -> (u16, Result<Value, &'static str>) {
 #[test]
 fn every_shipped_event_gets_the_documented_answer() {
     let app = app::app().build().unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart/events");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), 44, "11 requests for each of 4 sources");
-    for file in files {
-        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let (source, name) = stem.split_once('-').unwrap();
-        let reply = runtime
-            .block_on(app.respond(&std::fs::read(&file).unwrap()))
-            .unwrap();
-        let reply: Value = serde_json::from_slice(&reply).unwrap();
+    let replies = crate::examples::replies(&app, "quickstart");
+    assert_eq!(replies.len(), 44, "11 requests for each of 4 sources");
+    for (source, name, reply) in replies {
+        let stem = format!("{source}-{name}");
+        let name = name.as_str();
         let (status, body) = expected(name);
         assert_eq!(reply["statusCode"], status, "{stem}: {reply}");
         let text = reply["body"].as_str().unwrap();
@@ -86,7 +71,7 @@ fn every_shipped_event_gets_the_documented_answer() {
         if name == "greetings-delete" {
             assert_eq!(header("allow").as_deref(), Some("GET, HEAD"), "{stem}");
         }
-        let expected_source = match source {
+        let expected_source = match source.as_str() {
             "rest" => reply.get("multiValueHeaders").is_some(),
             "http" | "url" => reply.get("cookies").is_some(),
             "alb" => reply.get("statusDescription").is_some(),
