@@ -9,7 +9,7 @@ use http::{HeaderValue, Method, StatusCode, header};
 
 use tracing::Instrument;
 
-use crate::config::did_you_mean;
+use crate::config::suggestion;
 use crate::cors::Cors;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::event::{self, EventError, Parsed};
@@ -481,13 +481,11 @@ impl AppBuilder {
         for (handler, route) in &table.handler_refs {
             let Some(registration) = by_name.get(handler.value.as_str()) else {
                 let mut message = format!("no handler named `{}` is registered", handler.value);
-                match did_you_mean(&handler.value, &registered) {
-                    Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
-                    None => message.push_str(&format!(
-                        ", register it with `.handler(\"{}\", {})`",
-                        handler.value, handler.value
-                    )),
-                }
+                let register = || {
+                    let name = &handler.value;
+                    format!(", register it with `.handler(\"{name}\", {name})`")
+                };
+                message.push_str(&suggestion(&handler.value, &registered).unwrap_or_else(register));
                 diagnostics.push(Diagnostic::at(
                     DiagnosticKind::UnknownHandler,
                     &table.source,
@@ -600,8 +598,8 @@ fn check_hooks<'r>(
         let mut message = format!("no middleware named `{}` is registered", name.value);
         if handlers.contains(&name.value.as_str()) {
             message.push_str(" (a handler has that name: middleware is registered with `.before`, `.after` or `.around`)");
-        } else if let Some(close) = did_you_mean(&name.value, &registered) {
-            message.push_str(&format!(", did you mean `{close}`?"));
+        } else if let Some(suggestion) = suggestion(&name.value, &registered) {
+            message.push_str(&suggestion);
         } else {
             message.push_str(&format!(
                 ", register it with `.before(\"{0}\", {0})`, `.after(..)` or `.around(..)`",

@@ -184,10 +184,8 @@ impl Reader<'_> {
 
     fn unknown_key(&mut self, key: &Key<'_>, name: &str, known: &[&str], place: &str) {
         let mut message = format!("unknown key `{name}` {place}");
-        match did_you_mean(name, known) {
-            Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
-            None => message.push_str(&format!(", expected one of {}", list(known))),
-        }
+        let expected = || format!(", expected one of {}", list(known));
+        message.push_str(&suggestion(name, known).unwrap_or_else(expected));
         self.error(DiagnosticKind::UnknownKey, key.span.clone(), message);
     }
 
@@ -474,8 +472,14 @@ pub(crate) fn list_with(names: &[&str], last: Option<&str>) -> String {
     }
 }
 
+/// `, did you mean `close`?` for the known name closest to `name`, when it is close enough to
+/// be a typo: the end of every "unknown ..." message.
+pub(crate) fn suggestion(name: &str, known: &[&str]) -> Option<String> {
+    did_you_mean(name, known).map(|close| format!(", did you mean `{close}`?"))
+}
+
 /// The known name closest to `name`, when it is close enough to be a typo.
-pub(crate) fn did_you_mean<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+fn did_you_mean<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
     let name = name.to_ascii_lowercase();
     let distance = |candidate: &str| edit_distance(&name, &candidate.to_ascii_lowercase());
     let close = known

@@ -25,7 +25,7 @@ use self::param::{Matcher, compile_regex};
 pub use self::param::{ParamType, ParamValue};
 use self::template::Segment;
 use self::tree::{Node, Values, Wanted, pick, walk};
-use crate::config::{self, Document, Located, RouteDecl, TypeDecl, did_you_mean};
+use crate::config::{self, Document, Located, RouteDecl, TypeDecl, suggestion};
 use crate::cors::{Cors, RouteCors};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Source};
 
@@ -608,9 +608,7 @@ impl Compiler<'_> {
                     .iter()
                     .map(|m| m.value.as_str())
                     .collect();
-                if let Some(close) = did_you_mean(&skip.value, &listed) {
-                    message.push_str(&format!(", did you mean `{close}`?"));
-                }
+                message.push_str(&suggestion(&skip.value, &listed).unwrap_or_default());
                 self.error(
                     DiagnosticKind::UnknownMiddleware,
                     skip.span.clone(),
@@ -710,9 +708,7 @@ impl Compiler<'_> {
                     "`params` names `{}`, which is not a parameter of `{}`",
                     param.name, path.value
                 );
-                if let Some(close) = did_you_mean(&param.name, &names) {
-                    message.push_str(&format!(", did you mean `{close}`?"));
-                }
+                message.push_str(&suggestion(&param.name, &names).unwrap_or_default());
                 self.error(
                     DiagnosticKind::UnknownParam,
                     param.name_span.clone(),
@@ -757,13 +753,9 @@ impl Compiler<'_> {
                 Some(method) => set.insert(&method),
                 None => {
                     let mut message = format!("unknown method `{}`", name.value);
-                    match did_you_mean(&name.value, method::NAMES) {
-                        Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
-                        None => message.push_str(&format!(
-                            ", expected one of {}",
-                            config::list(method::NAMES)
-                        )),
-                    }
+                    let expected = || format!(", expected one of {}", config::list(method::NAMES));
+                    message
+                        .push_str(&suggestion(&name.value, method::NAMES).unwrap_or_else(expected));
                     self.error(DiagnosticKind::UnknownMethod, name.span.clone(), message);
                 }
             }
@@ -793,16 +785,13 @@ impl Compiler<'_> {
                 Some(ty) => ty,
                 None => {
                     let mut message = format!("unknown parameter type `{type_name}`");
-                    match did_you_mean(type_name, ParamType::NAMES) {
-                        Some(close) => message.push_str(&format!(", did you mean `{close}`?")),
-                        None => message.push_str(&format!(
-                            ", expected {}",
-                            config::list_with(
-                                ParamType::NAMES,
-                                Some("a table `{ regex = \"...\" }`")
-                            )
-                        )),
-                    }
+                    let expected = || {
+                        let regex = Some("a table `{ regex = \"...\" }`");
+                        format!(", expected {}", config::list_with(ParamType::NAMES, regex))
+                    };
+                    message.push_str(
+                        &suggestion(type_name, ParamType::NAMES).unwrap_or_else(expected),
+                    );
                     self.error(DiagnosticKind::UnknownType, span, message);
                     return ParamType::Str;
                 }
