@@ -49,7 +49,7 @@ impl FromPanic for Response {
 }
 
 /// A `before` hook that panics answers 500 in place of the request going on.
-impl<T> FromPanic for Result<T, Response> {
+impl FromPanic for Result<Request, Response> {
     fn from_panic(payload: Box<dyn Any + Send>) -> Self {
         Err(panic_response(payload))
     }
@@ -60,8 +60,21 @@ pub(crate) fn catching<T: FromPanic>(call: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(T::from_panic)
 }
 
+/// Starts an async function: `start` calls it and returns the future to await, boxed with
+/// every poll under `catch_unwind`. A panic while starting answers 500 as one while polling.
+pub(crate) fn start_async<T, F>(start: impl FnOnce() -> F) -> Reply<T>
+where
+    T: FromPanic + Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    match catch_unwind(AssertUnwindSafe(start)) {
+        Ok(future) => pending(future),
+        Err(payload) => Reply::Ready(T::from_panic(payload)),
+    }
+}
+
 /// An async function's future, boxed, with every poll under `catch_unwind`.
-pub(crate) fn pending<T, F>(future: F) -> Reply<T>
+fn pending<T, F>(future: F) -> Reply<T>
 where
     T: FromPanic + Send + 'static,
     F: Future<Output = T> + Send + 'static,
@@ -261,10 +274,10 @@ where
     R: IntoResponse,
 {
     fn call(&self, _: Request) -> Reply {
-        match catch_unwind(AssertUnwindSafe(self)) {
-            Ok(future) => pending(async move { future.await.into_response() }),
-            Err(payload) => Reply::Ready(panic_response(payload)),
-        }
+        start_async(|| {
+            let future = self();
+            async move { future.await.into_response() }
+        })
     }
 
     fn path_schema() -> Option<Schema> {

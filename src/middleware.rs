@@ -41,7 +41,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::handler::{BoxedHandler, Reply, catching, marker, pending};
+use crate::handler::{BoxedHandler, Reply, catching, marker, start_async};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
 
@@ -87,11 +87,10 @@ where
     E: IntoResponse,
 {
     fn call(&self, request: Request) -> Reply<Result<Request, Response>> {
-        let started = catching(|| Ok(self(request)));
-        match started {
-            Ok(future) => pending(async move { future.await.map_err(E::into_response) }),
-            Err(response) => Reply::Ready(Err(response)),
-        }
+        start_async(|| {
+            let future = self(request);
+            async move { future.await.map_err(E::into_response) }
+        })
     }
 }
 
@@ -134,12 +133,10 @@ where
     R: IntoResponse,
 {
     fn call(&self, response: Response) -> Reply {
-        // A panic before the future exists answers 500 like a panic while it runs.
-        let started = catching(|| Ok::<_, Response>(self(response)));
-        match started {
-            Ok(future) => pending(async move { future.await.into_response() }),
-            Err(response) => Reply::Ready(response),
-        }
+        start_async(|| {
+            let future = self(response);
+            async move { future.await.into_response() }
+        })
     }
 }
 
@@ -179,11 +176,10 @@ where
     R: IntoResponse,
 {
     fn call(&self, request: Request, next: Next) -> Reply {
-        let started = catching(|| Ok::<_, Response>(self(request, next)));
-        match started {
-            Ok(future) => pending(async move { future.await.into_response() }),
-            Err(response) => Reply::Ready(response),
-        }
+        start_async(|| {
+            let future = self(request, next);
+            async move { future.await.into_response() }
+        })
     }
 }
 
