@@ -40,6 +40,9 @@ impl MethodSet {
         bits: 0,
         any: false,
     };
+    /// The bits of GET and HEAD (their positions in `KNOWN`), which every lookup compares.
+    pub(crate) const GET_BIT: u8 = 1 << 0;
+    pub(crate) const HEAD_BIT: u8 = 1 << 1;
 
     /// A method named in the file, case-insensitively.
     pub(crate) fn parse_one(name: &str) -> Option<Method> {
@@ -113,5 +116,18 @@ impl fmt::Display for MethodSet {
 impl fmt::Debug for MethodSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bits_a_lookup_compares_are_those_of_get_and_head() {
+        assert_eq!(MethodSet::bit_of(&Method::GET), MethodSet::GET_BIT);
+        assert_eq!(MethodSet::bit_of(&Method::HEAD), MethodSet::HEAD_BIT);
+        let unknown = Method::from_bytes(b"PURGE").unwrap();
+        assert_eq!(MethodSet::bit_of(&unknown), 0);
     }
 }

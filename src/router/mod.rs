@@ -450,12 +450,12 @@ impl RouteTable {
         // One trailing slash is not significant: `/events/` is `/events`.
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         let rest = (!rest.is_empty()).then_some(rest);
+        let bit = MethodSet::bit_of(method);
         let wanted = Wanted {
-            bit: MethodSet::bit_of(method),
-            head: method == Method::HEAD,
-            get_bit: MethodSet::bit_of(&Method::GET),
+            bit,
+            head: bit == MethodSet::HEAD_BIT,
         };
-        let mut values = Values::new();
+        let mut values = Values::default();
         let (mut found, mut reached) = (None, false);
         let sets = &self.sets;
         walk(&self.root, rest, decoded, &mut values, &mut |ids| {
@@ -476,7 +476,7 @@ impl RouteTable {
         }
         // Routes match the path but none takes the method: collect what they take, for a 405.
         let mut allowed = MethodSet::EMPTY;
-        values.clear();
+        values.truncate(0);
         walk(&self.root, rest, decoded, &mut values, &mut |ids| {
             allowed = ids.iter().fold(allowed, |set, &id| set.union(sets[id]));
             false

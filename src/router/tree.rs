@@ -9,6 +9,9 @@
 //! and the walk is generic over what it does at a matching node, so the compiler inlines it.
 
 use std::borrow::Cow;
+use std::mem::ManuallyDrop;
+
+use smallvec::SmallVec;
 
 use super::RouteId;
 use super::method::MethodSet;
@@ -30,6 +33,8 @@ pub(crate) struct Node {
     pub(crate) routes: Vec<RouteId>,
     /// No typed, `str` or greedy children: a segment matches a static child or nothing.
     static_only: bool,
+    /// A `str` child and no other: any non-empty segment is taken by it.
+    str_only: bool,
 }
 
 impl Node {
@@ -51,7 +56,9 @@ impl Node {
     /// Builds the prefix trees of the static children; called once the table is complete.
     pub(crate) fn seal(&mut self) {
         self.index = Statics::new(self.statics.iter().map(|(s, _)| s.as_ref()));
-        self.static_only = self.typed.is_empty() && self.string.is_none() && self.greedy.is_empty();
+        let (params, greedy) = (!self.typed.is_empty(), !self.greedy.is_empty());
+        self.static_only = !params && self.string.is_none() && !greedy;
+        self.str_only = self.statics.is_empty() && !params && self.string.is_some() && !greedy;
         for (_, child) in &mut self.statics {
             child.seal();
         }
@@ -65,76 +72,61 @@ impl Node {
 }
 
 /// Matched parameter values: the first four inline (most routes have fewer), the rest spilled.
-#[derive(Debug)]
+///
+/// Most values borrow the path or hold a number, and need no drop; only a percent-decoded one
+/// owns its text. The values are kept in `ManuallyDrop` and dropped only if such a value was
+/// pushed, which spares every other lookup a drop of each of its values.
+#[derive(Debug, Default)]
 pub(crate) struct Values<'p> {
-    inline: [ParamValue<'p>; 4],
-    len: usize,
-    spill: Vec<ParamValue<'p>>,
+    items: SmallVec<[ManuallyDrop<ParamValue<'p>>; 4]>,
+    /// Some value may own its text.
+    owned: bool,
 }
 
 impl<'p> Values<'p> {
-    pub(crate) fn new() -> Self {
-        let empty = || ParamValue::Int(0);
-        Values {
-            inline: [empty(), empty(), empty(), empty()],
-            len: 0,
-            spill: Vec::new(),
-        }
-    }
-
     fn push(&mut self, value: ParamValue<'p>) {
-        match self.inline.get_mut(self.len) {
-            Some(slot) => *slot = value,
-            None => self.spill.push(value),
-        }
-        self.len += 1;
+        let owns = |text: &Cow<'_, str>| matches!(text, Cow::Owned(_));
+        self.owned |= match &value {
+            ParamValue::Str(text) | ParamValue::Path(text) => owns(text),
+            _ => false,
+        };
+        self.items.push(ManuallyDrop::new(value));
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.items.len()
     }
 
-    /// Keeps the first `len` values. Inline slots past them are left as they are, to be
-    /// overwritten: they are out of reach of `get` and `iter`.
+    /// Keeps the first `len` values.
     pub(crate) fn truncate(&mut self, len: usize) {
-        self.len = self.len.min(len);
-        self.spill
-            .truncate(self.len.saturating_sub(self.inline.len()));
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.truncate(0);
-    }
-
-    pub(crate) fn get(&self, i: usize) -> Option<&ParamValue<'p>> {
-        if i >= self.len {
-            None
-        } else if i < self.inline.len() {
-            Some(&self.inline[i])
+        if self.owned && len < self.items.len() {
+            self.items
+                .drain(len..)
+                .for_each(|value| drop(ManuallyDrop::into_inner(value)));
         } else {
-            self.spill.get(i - self.inline.len())
+            self.items.truncate(len);
         }
     }
 
-    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = &ParamValue<'p>> {
-        // `len` counts the inline values and then the spilled ones, so every index is in bounds.
-        let inline = self.inline.len();
-        (0..self.len).map(move |i| {
-            if i < inline {
-                &self.inline[i]
-            } else {
-                &self.spill[i - inline]
-            }
-        })
+    pub(crate) fn get(&self, i: usize) -> Option<&ParamValue<'p>> {
+        self.items.get(i).map(|value| &**value)
     }
 
-    pub(crate) fn into_vec(self) -> Vec<ParamValue<'p>> {
-        let len = self.len;
-        self.inline
-            .into_iter()
-            .chain(self.spill)
-            .take(len)
-            .collect()
+    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = &ParamValue<'p>> {
+        self.items.iter().map(|value| &**value)
+    }
+
+    pub(crate) fn into_vec(mut self) -> Vec<ParamValue<'p>> {
+        let items = std::mem::take(&mut self.items);
+        items.into_iter().map(ManuallyDrop::into_inner).collect()
+    }
+}
+
+impl Drop for Values<'_> {
+    fn drop(&mut self) {
+        if self.owned {
+            self.truncate(0);
+        }
     }
 }
 
@@ -145,7 +137,6 @@ pub(crate) struct Wanted {
     pub(crate) bit: u8,
     /// A HEAD request, which a GET route answers too.
     pub(crate) head: bool,
-    pub(crate) get_bit: u8,
 }
 
 /// The route among `ids` (all matching the path) that answers the method. An explicit HEAD
@@ -154,7 +145,7 @@ pub(crate) fn pick(sets: &[MethodSet], ids: &[RouteId], wanted: Wanted) -> Optio
     let exact = ids.iter().find(|&&id| sets[id].has_bit(wanted.bit));
     let implied = || {
         ids.iter()
-            .find(|&&id| wanted.head && sets[id].has_bit(wanted.get_bit))
+            .find(|&&id| wanted.head && sets[id].has_bit(MethodSet::GET_BIT))
     };
     exact.or_else(implied).copied()
 }
@@ -162,8 +153,20 @@ pub(crate) fn pick(sets: &[MethodSet], ids: &[RouteId], wanted: Wanted) -> Optio
 /// Where the segment at the start of `path` ends, and whether it holds a `%` to decode.
 ///
 /// Eight bytes at a time: segments such as commit hashes are tens of bytes long, and a lookup
-/// finds the end of every segment a parameter takes.
+/// finds the end of every segment a parameter takes. The bytes left over after the last whole
+/// word are read as the path's last eight bytes, the ones already seen masked off.
 fn segment_end(path: &[u8]) -> (usize, bool) {
+    let stop = match first_stop(path) {
+        None => return (path.len(), false),
+        Some(at) if path[at] == b'/' => return (at, false),
+        Some(at) => at,
+    };
+    let end = path[stop..].iter().position(|&b| b == b'/');
+    (end.map_or(path.len(), |end| stop + end), true)
+}
+
+/// The position of the first `/` or `%` in `path`.
+fn first_stop(path: &[u8]) -> Option<usize> {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     // The high bit of each byte of `word` equal to `byte`, and maybe of bytes after one (a
@@ -172,26 +175,36 @@ fn segment_end(path: &[u8]) -> (usize, bool) {
         let x = word ^ (ONES * u64::from(byte));
         x.wrapping_sub(ONES) & !x & HIGHS
     };
-    let mut chunks = path.chunks_exact(8);
+    let stops = |word: u64| find(word, b'/') | find(word, b'%');
+    let eight = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+    let byte_at = |stops: u64| (stops.trailing_zeros() / 8) as usize;
+    if path.len() < 8 {
+        // Four bytes from each end, overlapping: a word each, zero-extended (a zero byte is
+        // neither `/` nor `%`).
+        let Some(head) = path.get(..4) else {
+            return path.iter().position(|&b| b == b'/' || b == b'%');
+        };
+        let word = |four: &[u8]| u64::from(u32::from_le_bytes(four.try_into().expect("four")));
+        let found = stops(word(head));
+        if found != 0 {
+            return Some(byte_at(found));
+        }
+        let found = stops(word(&path[path.len() - 4..]));
+        return (found != 0).then(|| path.len() - 4 + byte_at(found));
+    }
     let mut start = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let slash = find(word, b'/');
-        let percent = find(word, b'%');
-        if slash != 0 || percent != 0 {
-            break;
+    while let Some(chunk) = path.get(start..start + 8) {
+        let found = stops(eight(chunk));
+        if found != 0 {
+            return Some(start + byte_at(found));
         }
         start += 8;
     }
-    // The chunk that holds the first `/` or `%`, or the bytes left over, byte by byte.
-    match path[start..].iter().position(|&b| b == b'/' || b == b'%') {
-        None => (path.len(), false),
-        Some(i) if path[start + i] == b'/' => (start + i, false),
-        Some(i) => {
-            let end = path[start + i..].iter().position(|&b| b == b'/');
-            (end.map_or(path.len(), |end| start + i + end), true)
-        }
-    }
+    // The last eight bytes, less the `seen` of them the loop has read already.
+    let (last, seen) = (path.len() - 8, start + 8 - path.len());
+    let unseen = u64::MAX.checked_shl(8 * seen as u32).unwrap_or(0);
+    let found = stops(eight(&path[last..])) & unseen;
+    (found != 0).then(|| last + byte_at(found))
 }
 
 /// Percent-decodes a segment (or the rest of the path) that holds a `%`; `None` when it
@@ -220,19 +233,35 @@ pub(crate) fn walk<'p, F: FnMut(&[RouteId]) -> bool>(
         let Some(path) = rest else {
             return !node.routes.is_empty() && visit(&node.routes);
         };
+        // The most common parameter, `{owner}` alone below `/repos`, needs no alternatives.
+        if let (true, Some(child)) = (node.str_only, &node.string) {
+            let (end, escaped) = segment_end(path.as_bytes());
+            if end > 0 && !escaped {
+                values.push(ParamValue::Str(Cow::Borrowed(&path[..end])));
+                (node, rest) = (child, path.get(end + 1..));
+                continue;
+            }
+        }
         // What the alternatives tried here push is cut off before the next is tried.
         let mark = values.len();
         // Static segments hold no `%`: they are compared with the path's bytes in place.
-        if let Some((at, len)) = node.index.find(path.as_bytes()) {
-            let (child, tail) = (&node.statics[at].1, path.get(len + 1..));
-            if node.static_only {
-                (node, rest) = (child, tail);
-                continue;
+        match node.index.find(path.as_bytes()) {
+            Ok((at, len)) => {
+                let (child, tail) = (&node.statics[at].1, path.get(len + 1..));
+                if node.static_only {
+                    (node, rest) = (child, tail);
+                    continue;
+                }
+                if walk(child, tail, decoded, values, visit) {
+                    return true;
+                }
+                values.truncate(mark);
             }
-            if walk(child, tail, decoded, values, visit) {
-                return true;
+            // Nothing else to try here, unless decoding an escape may still match a segment.
+            Err(at) if node.static_only && (decoded || path.as_bytes().get(at) != Some(&b'%')) => {
+                return false;
             }
-            values.truncate(mark);
+            Err(_) => {}
         }
         // The segment must now be delimited, and decoded if it has a `%` (which gives the
         // static children another chance).
@@ -248,7 +277,7 @@ pub(crate) fn walk<'p, F: FnMut(&[RouteId]) -> bool>(
                 return false;
             };
             // A decoded `/` (`%2F`) is part of the segment: the whole of it must match.
-            let found = node.index.find(segment.as_bytes());
+            let found = node.index.find(segment.as_bytes()).ok();
             if let Some((at, _)) = found.filter(|&(_, len)| len == segment.len()) {
                 if walk(&node.statics[at].1, tail, decoded, values, visit) {
                     return true;
@@ -307,19 +336,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn values_spill_past_four_and_truncate() {
-        let mut values = Values::new();
-        for i in 0..6 {
-            values.push(ParamValue::Int(i));
+    fn segment_ends_agree_with_a_byte_by_byte_search() {
+        let naive = |path: &[u8]| {
+            let stop = path.iter().position(|&b| b == b'/' || b == b'%');
+            match stop {
+                None => (path.len(), false),
+                Some(at) if path[at] == b'/' => (at, false),
+                Some(at) => {
+                    let end = path[at..].iter().position(|&b| b == b'/');
+                    (end.map_or(path.len(), |end| at + end), true)
+                }
+            }
+        };
+        // Every placement of `/` and `%` (and neither) in paths of 0 to 24 bytes.
+        for len in 0..=24_usize {
+            for slash in 0..=len {
+                for percent in [None, Some(0), Some(len / 2), Some(len.saturating_sub(1))] {
+                    let mut path = vec![b'a'; len];
+                    if slash < len {
+                        path[slash] = b'/';
+                    }
+                    if let Some(at) = percent.filter(|&at| at < len) {
+                        path[at] = b'%';
+                    }
+                    assert_eq!(segment_end(&path), naive(&path), "{path:?}");
+                }
+            }
         }
-        assert_eq!(values.iter().len(), 6);
-        assert_eq!(values.get(5), Some(&ParamValue::Int(5)));
-        values.truncate(3);
-        assert_eq!(values.get(2), Some(&ParamValue::Int(2)));
-        assert_eq!(values.get(3), None);
-        assert_eq!(
-            values.into_vec(),
-            vec![ParamValue::Int(0), ParamValue::Int(1), ParamValue::Int(2)]
-        );
     }
 }

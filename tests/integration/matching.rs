@@ -121,6 +121,12 @@ const CASES: &[(&str, &str, Expect)] = &[
         "/files/a%2Fb/c%20d",
         Route("get_file", &["key=Path(\"a/b/c d\")"]),
     ),
+    // A decoded segment taken by `{name}`, given up, then decoded again by `{rest+}`.
+    (
+        "GET",
+        "/items/a%20b/c",
+        Route("item_rest", &["rest=Path(\"a b/c\")"]),
+    ),
     ("GET", "/items/%FF", NotFound),
     (
         "GET",

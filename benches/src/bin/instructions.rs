@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Divide the "Collected" figure by the count. `per-event {minik,axum,floor} EVENT N`,
-//! `lookup {minik,matchit} {hits,misses} N`, `startup {minik,matchit} N`,
+//! `lookup {minik,matchit} {hits,misses,PATH} N` (PATH: one path of either list), `startup {minik,matchit} N`,
 //! `scale {10,10000} N`. Every loop checks its results, as the benches do.
 
 use std::hint::black_box;
@@ -117,7 +117,18 @@ fn main() {
             let (list, hit) = match *set {
                 "hits" => (&GITHUB_HITS[..], true),
                 "misses" => (&GITHUB_MISSES[..], false),
-                _ => panic!("hits or misses"),
+                // One listed path alone, to see where its lookup's instructions go.
+                path => {
+                    let hit = GITHUB_HITS.iter().any(|(_, p)| *p == path);
+                    let list = if hit {
+                        &GITHUB_HITS[..]
+                    } else {
+                        &GITHUB_MISSES[..]
+                    };
+                    let at = list.iter().position(|(_, p)| *p == path);
+                    let at = at.expect("hits, misses or a path of either list");
+                    (&list[at..=at], hit)
+                }
             };
             let requests = requests(list);
             match *who {
