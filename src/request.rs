@@ -10,6 +10,10 @@ use crate::error::HttpError;
 use crate::event::Source;
 use crate::router::ParamValue;
 
+mod pairs;
+
+pub(crate) use self::pairs::TextPairs;
+
 /// An HTTP request routed to a handler: the same type for API Gateway (REST and HTTP APIs),
 /// ALB, Function URLs and VPC Lattice.
 ///
@@ -28,7 +32,7 @@ pub struct Request {
     pub(crate) path_decoded: bool,
     pub(crate) headers: HeaderMap,
     /// Decoded query parameters, in order, repeats kept.
-    pub(crate) query: Vec<(String, String)>,
+    pub(crate) query: TextPairs,
     pub(crate) body: Vec<u8>,
     /// Set by routing: the matched parameters, in template order.
     pub(crate) params: Vec<(String, ParamValue<'static>)>,
@@ -36,7 +40,7 @@ pub struct Request {
     pub(crate) request_id: Option<String>,
     pub(crate) source_ip: Option<String>,
     pub(crate) stage: Option<String>,
-    pub(crate) stage_variables: Vec<(String, String)>,
+    pub(crate) stage_variables: TextPairs,
     pub(crate) event: Option<Arc<RawEvent>>,
     pub(crate) context: Option<Arc<Context>>,
     /// Values middleware leaves for the handler (the authenticated user, say).
@@ -69,7 +73,7 @@ impl Request {
         let mut path = path.into();
         let query = match path.split_once('?') {
             Some((_, query)) => parse_query(query),
-            None => Vec::new(),
+            None => TextPairs::default(),
         };
         if let Some(at) = path.find('?') {
             path.truncate(at);
@@ -87,7 +91,7 @@ impl Request {
             request_id: None,
             source_ip: None,
             stage: None,
-            stage_variables: Vec::new(),
+            stage_variables: TextPairs::default(),
             event: None,
             context: None,
             extensions: http::Extensions::new(),
@@ -148,23 +152,17 @@ impl Request {
 
     /// The first value of query parameter `name`, decoded.
     pub fn query(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.query.get(name)
     }
 
     /// Every value of query parameter `name`, in order.
     pub fn query_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.query
-            .iter()
-            .filter(move |(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.query.values(name)
     }
 
-    /// All query parameters, decoded, in order, repeats included.
-    pub fn query_pairs(&self) -> &[(String, String)] {
-        &self.query
+    /// All query parameters as `(name, value)`, decoded, in order, repeats included.
+    pub fn query_pairs(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone {
+        self.query.iter()
     }
 
     /// The cookies of the `Cookie` headers, as `(name, value)`.
@@ -287,10 +285,7 @@ impl Request {
 
     /// The API Gateway stage variable `name`.
     pub fn stage_variable(&self, name: &str) -> Option<&str> {
-        self.stage_variables
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.stage_variables.get(name)
     }
 
     /// The raw event, as JSON (minik's `aws_event`); `Value::Null` for a request built in code.
@@ -334,8 +329,10 @@ impl Request {
 }
 
 /// Decodes a query string: `a=1&b=x%20y&a=2`, `+` as a space, as browsers send forms.
-pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.as_bytes())
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
-        .collect()
+pub(crate) fn parse_query(query: &str) -> TextPairs {
+    let mut pairs = TextPairs::with_capacity(0, query.len());
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        pairs.push(&name, &value);
+    }
+    pairs
 }

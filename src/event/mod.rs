@@ -22,7 +22,7 @@ use http::{HeaderMap, Method};
 use self::raw::{Pairs, RawEvent};
 pub(crate) use self::reply::shape;
 use crate::error::HttpError;
-use crate::request::{Request, parse_query};
+use crate::request::{Request, TextPairs, parse_query};
 use crate::router::Settings;
 
 /// The service that sent a request.
@@ -295,11 +295,11 @@ fn build(
                 .multi_value_query_string_parameters
                 .or(raw.query_string_parameters);
             let decoded = query.map(|pairs| {
-                pairs
-                    .0
-                    .iter()
-                    .map(|(n, v)| (form_decode(n), form_decode(v)))
-                    .collect()
+                let mut decoded = TextPairs::with_capacity(pairs.0.len(), text_len(&pairs));
+                for (name, value) in &pairs.0 {
+                    decoded.push(&form_decode(name), &form_decode(value));
+                }
+                decoded
             });
             (raw.path, decoded.unwrap_or_default())
         }
@@ -328,7 +328,7 @@ fn build(
     // `HeaderMap` holds at most 32,768 entries; a hostile event may send more.
     let mut headers = HeaderMap::with_capacity(pairs.len().min(256) + 1);
     for (name, value) in pairs {
-        let header_name = HeaderName::from_bytes(name.as_bytes())
+        let header_name = header_name(&name)
             .map_err(|_| bad(format!("invalid header name `{}`", name.escape_debug())))?;
         let header_value = event
             .header_value(&value)
@@ -395,25 +395,74 @@ fn build(
     Ok(request)
 }
 
-fn owned(pairs: Option<Pairs<'_>>) -> Vec<(String, String)> {
-    pairs
-        .map(|p| {
-            p.0.into_iter()
-                .map(|(n, v)| (n.into_owned(), v.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
+/// Header names that arrive with most events and that `http` does not know: those AWS adds
+/// and browsers' fetch metadata. `HeaderName::from_bytes` allocates every name it does not
+/// know, for every header of every event; these are made once.
+static FREQUENT_NAMES: [HeaderName; 20] = [
+    HeaderName::from_static("x-forwarded-for"),
+    HeaderName::from_static("x-forwarded-port"),
+    HeaderName::from_static("x-forwarded-proto"),
+    HeaderName::from_static("x-amzn-trace-id"),
+    HeaderName::from_static("x-amz-cf-id"),
+    HeaderName::from_static("x-amzn-tls-version"),
+    HeaderName::from_static("x-amzn-tls-cipher-suite"),
+    HeaderName::from_static("x-amzn-vpce-id"),
+    HeaderName::from_static("x-api-key"),
+    HeaderName::from_static("cloudfront-forwarded-proto"),
+    HeaderName::from_static("cloudfront-is-desktop-viewer"),
+    HeaderName::from_static("cloudfront-is-mobile-viewer"),
+    HeaderName::from_static("cloudfront-is-smarttv-viewer"),
+    HeaderName::from_static("cloudfront-is-tablet-viewer"),
+    HeaderName::from_static("cloudfront-viewer-country"),
+    HeaderName::from_static("sec-fetch-dest"),
+    HeaderName::from_static("sec-fetch-mode"),
+    HeaderName::from_static("sec-fetch-site"),
+    HeaderName::from_static("sec-fetch-user"),
+    HeaderName::from_static("sec-ch-ua"),
+];
+
+/// The header name for an event's `name`, in any case.
+fn header_name(name: &str) -> Result<HeaderName, http::header::InvalidHeaderName> {
+    // Only names of these initials can be frequent ones: the others skip the search.
+    let frequent = match name.as_bytes().first() {
+        Some(b'x' | b'X' | b'c' | b'C' | b's' | b'S') => FREQUENT_NAMES
+            .iter()
+            .find(|known| known.as_str().eq_ignore_ascii_case(name)),
+        _ => None,
+    };
+    match frequent {
+        Some(known) => Ok(known.clone()),
+        None => HeaderName::from_bytes(name.as_bytes()),
+    }
+}
+
+fn owned(pairs: Option<Pairs<'_>>) -> TextPairs {
+    let Some(pairs) = pairs else {
+        return TextPairs::default();
+    };
+    let mut owned = TextPairs::with_capacity(pairs.0.len(), text_len(&pairs));
+    for (name, value) in &pairs.0 {
+        owned.push(name, value);
+    }
+    owned
+}
+
+/// The length of the text of all names and values.
+fn text_len(pairs: &Pairs<'_>) -> usize {
+    pairs.0.iter().map(|(n, v)| n.len() + v.len()).sum()
 }
 
 /// Decodes one query component as a browser encodes forms (`+` is a space).
-fn form_decode(text: &str) -> String {
+fn form_decode(text: &str) -> Cow<'_, str> {
     if !text.contains(['%', '+']) {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let plus_as_space = text.replace('+', " ");
-    percent_encoding::percent_decode_str(&plus_as_space)
-        .decode_utf8_lossy()
-        .into_owned()
+    Cow::Owned(
+        percent_encoding::percent_decode_str(&plus_as_space)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// The path to route on: the client's path, without the stage an HTTP API puts in front of it
@@ -494,5 +543,20 @@ mod tests {
         assert_eq!(form_decode("%3FshowAll%3Dtrue"), "?showAll=true");
         assert_eq!(form_decode("a+b"), "a b");
         assert_eq!(form_decode("plain"), "plain");
+    }
+
+    #[test]
+    fn frequent_header_names_are_the_names_http_would_make() {
+        for known in &FREQUENT_NAMES {
+            let upper = known.as_str().to_ascii_uppercase();
+            for name in [known.as_str(), &upper] {
+                let made = HeaderName::from_bytes(name.as_bytes()).unwrap();
+                assert_eq!(header_name(name).unwrap(), made, "{name}");
+            }
+        }
+        let other = header_name("X-Custom-Header").unwrap();
+        assert_eq!(other, HeaderName::from_static("x-custom-header"));
+        assert!(header_name("bad name").is_err());
+        assert!(header_name("").is_err());
     }
 }

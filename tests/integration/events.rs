@@ -43,7 +43,7 @@ fn echo(request: Request) -> Json<Value> {
         "source": request.source().map(Source::name),
         "method": request.method().as_str(),
         "path": request.path(),
-        "query": request.query_pairs(),
+        "query": request.query_pairs().collect::<Vec<_>>(),
         "cookies": request.cookies().collect::<Vec<_>>(),
         "body": String::from_utf8_lossy(request.body()),
         "source_ip": request.source_ip(),
