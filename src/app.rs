@@ -479,7 +479,7 @@ impl AppBuilder {
         );
         let registered: Vec<&str> = self.registrations.iter().map(|r| r.name.as_str()).collect();
         for (handler, route) in &table.handler_refs {
-            let Some(registration) = by_name.get(handler.value.as_str()) else {
+            let Some(registration) = by_name.get(handler.value.as_ref()) else {
                 let mut message = format!("no handler named `{}` is registered", handler.value);
                 let register = || {
                     let name = &handler.value;
@@ -592,11 +592,11 @@ fn check_hooks<'r>(
     );
     let registered: Vec<&str> = registrations.iter().map(|r| r.name.as_str()).collect();
     for name in &table.middleware_refs {
-        if by_name.contains_key(name.value.as_str()) {
+        if by_name.contains_key(name.value.as_ref()) {
             continue;
         }
         let mut message = format!("no middleware named `{}` is registered", name.value);
-        if handlers.contains(&name.value.as_str()) {
+        if handlers.contains(&name.value.as_ref()) {
             message.push_str(" (a handler has that name: middleware is registered with `.before`, `.after` or `.around`)");
         } else if let Some(suggestion) = suggestion(&name.value, &registered) {
             message.push_str(&suggestion);

@@ -209,9 +209,9 @@ pub struct RouteTable {
     pub(crate) source: Arc<Source>,
     /// The `handler` of every route, valid or not, so that a route with a bad template does not
     /// also make its handler look unused.
-    pub(crate) handler_refs: Vec<(Located, Option<RouteId>)>,
+    pub(crate) handler_refs: Vec<(Located<'static>, Option<RouteId>)>,
     /// Every middleware name the file lists (`[app]` and routes), valid routes or not.
-    pub(crate) middleware_refs: Vec<Located>,
+    pub(crate) middleware_refs: Vec<Located<'static>>,
 }
 
 /// `[app]` settings, validated.
@@ -299,7 +299,7 @@ impl RouteTable {
             settings,
             source: Arc::clone(&document.source),
             handler_refs: Vec::new(),
-            middleware_refs: document.app.middleware.clone(),
+            middleware_refs: owned(&document.app.middleware),
         };
         for decl in &document.routes {
             let compiled = compiler.route(decl);
@@ -308,10 +308,10 @@ impl RouteTable {
                 let inserted = table.insert(id, &route, &segments, compiler.diagnostics);
                 inserted.then(|| table.routes.push(route)).map(|()| id)
             });
-            table.handler_refs.push((decl.handler.clone(), id));
             table
-                .middleware_refs
-                .extend(decl.middleware.iter().cloned());
+                .handler_refs
+                .push((decl.handler.clone().into_owned(), id));
+            table.middleware_refs.extend(owned(&decl.middleware));
         }
         table.root.seal();
         table.sets = table.routes.iter().map(|route| route.methods).collect();
@@ -500,22 +500,27 @@ enum Compiled<'t> {
     Greedy,
 }
 
-struct Compiler<'a> {
+/// Copies of names the table keeps past the file's text.
+fn owned(names: &[Located<'_>]) -> Vec<Located<'static>> {
+    names.iter().map(|name| name.clone().into_owned()).collect()
+}
+
+struct Compiler<'a, 'd> {
     source: &'a Arc<Source>,
     diagnostics: &'a mut Vec<Diagnostic>,
     /// One compiled regex per distinct pattern.
     regexes: HashMap<String, Arc<(String, regex_lite::Regex)>>,
     /// `[app] middleware`, each name once.
-    app_middleware: Vec<Located>,
+    app_middleware: Vec<Located<'d>>,
 }
 
-impl Compiler<'_> {
+impl<'d> Compiler<'_, 'd> {
     fn error(&mut self, kind: DiagnosticKind, span: Range<usize>, message: String) {
         self.diagnostics
             .push(Diagnostic::at(kind, self.source, span, message));
     }
 
-    fn settings(&mut self, document: &Document) -> Settings {
+    fn settings(&mut self, document: &Document<'d>) -> Settings {
         let mut settings = Settings {
             debug: document.app.debug,
             ..Settings::default()
@@ -595,7 +600,7 @@ impl Compiler<'_> {
     }
 
     /// A route's middleware chain: `[app] middleware` less `skip_middleware`, then its own.
-    fn middleware(&mut self, decl: &RouteDecl) -> Vec<String> {
+    fn middleware(&mut self, decl: &RouteDecl<'d>) -> Vec<String> {
         let skipped = |name: &str| decl.skip_middleware.iter().any(|s| s.value == name);
         for skip in &decl.skip_middleware {
             if !self.app_middleware.iter().any(|m| m.value == skip.value) {
@@ -606,7 +611,7 @@ impl Compiler<'_> {
                 let listed: Vec<&str> = self
                     .app_middleware
                     .iter()
-                    .map(|m| m.value.as_str())
+                    .map(|m| m.value.as_ref())
                     .collect();
                 message.push_str(&suggestion(&skip.value, &listed).unwrap_or_default());
                 self.error(
@@ -616,7 +621,7 @@ impl Compiler<'_> {
                 );
             }
         }
-        let mut chain: Vec<Located> = self
+        let mut chain: Vec<Located<'d>> = self
             .app_middleware
             .iter()
             .filter(|m| !skipped(&m.value))
@@ -645,11 +650,11 @@ impl Compiler<'_> {
                 None => chain.push(own.clone()),
             }
         }
-        chain.into_iter().map(|m| m.value).collect()
+        chain.into_iter().map(|m| m.value.into_owned()).collect()
     }
 
     /// Resolves one declaration; `None` when it has any error (all of them reported).
-    fn route<'d>(&mut self, decl: &'d RouteDecl) -> Option<(Route, Vec<Compiled<'d>>)> {
+    fn route<'r>(&mut self, decl: &'r RouteDecl<'d>) -> Option<(Route, Vec<Compiled<'r>>)> {
         let errors_before = self.diagnostics.len();
         let path = &decl.path;
         let mut template_ok = true;
@@ -703,7 +708,7 @@ impl Compiler<'_> {
             }
         }
         for param in &decl.params {
-            if template_ok && !names.contains(&param.name.as_str()) {
+            if template_ok && !names.contains(&param.name.as_ref()) {
                 let mut message = format!(
                     "`params` names `{}`, which is not a parameter of `{}`",
                     param.name, path.value
@@ -720,9 +725,9 @@ impl Compiler<'_> {
             return None;
         }
         let route = Route {
-            template: path.value.clone(),
+            template: path.value.to_string(),
             methods,
-            handler: decl.handler.value.clone(),
+            handler: decl.handler.value.to_string(),
             params,
             path_span: path.span.clone(),
             cors: decl
@@ -738,7 +743,7 @@ impl Compiler<'_> {
         Some((route, compiled))
     }
 
-    fn methods(&mut self, decl: &RouteDecl) -> MethodSet {
+    fn methods(&mut self, decl: &RouteDecl<'_>) -> MethodSet {
         let Some(names) = &decl.methods else {
             return MethodSet::ANY;
         };
@@ -766,7 +771,7 @@ impl Compiler<'_> {
     /// The type of parameter `name` from `params` (default `str`, or `path` for `{name+}`).
     fn param_type(
         &mut self,
-        decl: &RouteDecl,
+        decl: &RouteDecl<'_>,
         name: &str,
         greedy: bool,
         last: bool,
@@ -797,11 +802,13 @@ impl Compiler<'_> {
                 }
             },
             TypeDecl::Regex(pattern) => {
-                if !self.regexes.contains_key(pattern) {
+                if !self.regexes.contains_key(pattern.as_ref()) {
                     match compile_regex(pattern) {
                         Ok(regex) => {
-                            self.regexes
-                                .insert(pattern.clone(), Arc::new((pattern.clone(), regex)));
+                            self.regexes.insert(
+                                pattern.to_string(),
+                                Arc::new((pattern.to_string(), regex)),
+                            );
                         }
                         Err(error) => {
                             let span = match error.range {
@@ -819,7 +826,7 @@ impl Compiler<'_> {
                         }
                     }
                 }
-                ParamType::Regex(pattern.clone())
+                ParamType::Regex(pattern.to_string())
             }
         };
         if greedy && ty != ParamType::Path {
