@@ -37,6 +37,7 @@ pub struct Route {
     handler: String,
     params: Vec<(String, ParamType)>,
     path_span: Range<usize>,
+    handler_span: Range<usize>,
     cors: RouteCors,
     /// The route's middleware chain, resolved: `[app] middleware` less `skip_middleware`, then
     /// the route's own.
@@ -208,10 +209,18 @@ pub struct RouteTable {
     pub(crate) settings: Settings,
     pub(crate) source: Arc<Source>,
     /// The `handler` of every route, valid or not, so that a route with a bad template does not
-    /// also make its handler look unused.
-    pub(crate) handler_refs: Vec<(Located<'static>, Option<RouteId>)>,
+    /// also make its handler look unused ([`RouteTable::handler_refs`]).
+    handler_refs: Vec<HandlerRef>,
     /// Every middleware name the file lists (`[app]` and routes), valid routes or not.
     pub(crate) middleware_refs: Vec<Located<'static>>,
+}
+
+/// A route's `handler` key. A route in the table keeps its handler's name and span itself; only
+/// the name of a route left out of it is copied.
+#[derive(Debug)]
+enum HandlerRef {
+    Route(RouteId),
+    Invalid(Located<'static>),
 }
 
 /// `[app]` settings, validated.
@@ -293,24 +302,27 @@ impl RouteTable {
         };
         let settings = compiler.settings(&document);
         let mut table = RouteTable {
-            routes: Vec::new(),
+            routes: Vec::with_capacity(document.routes.len()),
             sets: Vec::new(),
             root: Node::default(),
             settings,
             source: Arc::clone(&document.source),
-            handler_refs: Vec::new(),
+            handler_refs: Vec::with_capacity(document.routes.len()),
             middleware_refs: owned(&document.app.middleware),
         };
+        // Each route's segments, parsed and then resolved: the buffers serve every route.
+        let (mut segments, mut compiled) = (Vec::new(), Vec::new());
         for decl in &document.routes {
-            let compiled = compiler.route(decl);
-            let id = compiled.and_then(|(route, segments)| {
+            let route = compiler.route(decl, &mut segments, &mut compiled);
+            let id = route.and_then(|route| {
                 let id = table.routes.len();
-                let inserted = table.insert(id, &route, &segments, compiler.diagnostics);
+                let inserted = table.insert(id, &route, &compiled, compiler.diagnostics);
                 inserted.then(|| table.routes.push(route)).map(|()| id)
             });
-            table
-                .handler_refs
-                .push((decl.handler.clone().into_owned(), id));
+            table.handler_refs.push(match id {
+                Some(id) => HandlerRef::Route(id),
+                None => HandlerRef::Invalid(decl.handler.clone().into_owned()),
+            });
             table.middleware_refs.extend(owned(&decl.middleware));
         }
         table.root.seal();
@@ -409,6 +421,20 @@ impl RouteTable {
         }
         visit(&self.root, &mut order);
         order.into_iter().map(|id| &self.routes[id])
+    }
+
+    /// The `handler` of every route in file order, valid or not: its name, the span of its
+    /// value, and the route when it is in the table.
+    pub(crate) fn handler_refs(
+        &self,
+    ) -> impl Iterator<Item = (&str, &Range<usize>, Option<RouteId>)> {
+        self.handler_refs.iter().map(|handler| match handler {
+            HandlerRef::Route(id) => {
+                let route = &self.routes[*id];
+                (route.handler.as_str(), &route.handler_span, Some(*id))
+            }
+            HandlerRef::Invalid(name) => (name.value.as_ref(), &name.span, None),
+        })
     }
 
     /// The routes in the order of the file (a route's index is its position here).
@@ -653,34 +679,35 @@ impl<'d> Compiler<'_, 'd> {
         chain.into_iter().map(|m| m.value.into_owned()).collect()
     }
 
-    /// Resolves one declaration; `None` when it has any error (all of them reported).
-    fn route<'r>(&mut self, decl: &'r RouteDecl<'d>) -> Option<(Route, Vec<Compiled<'r>>)> {
+    /// Resolves one declaration into a route and the segments to insert (`compiled`); `None`
+    /// when it has any error (all of them reported). `segments` is a buffer for the template's.
+    fn route<'r>(
+        &mut self,
+        decl: &'r RouteDecl<'d>,
+        segments: &mut Vec<Segment<'r>>,
+        compiled: &mut Vec<Compiled<'r>>,
+    ) -> Option<Route> {
         let errors_before = self.diagnostics.len();
         let path = &decl.path;
         let mut template_ok = true;
-        let segments = match template::parse(&path.value) {
-            Ok(segments) => segments,
-            Err(errors) => {
-                template_ok = false;
-                for error in errors {
-                    let span =
-                        config::inner_span(self.source, &path.span, &path.value, error.range);
-                    self.error(DiagnosticKind::InvalidTemplate, span, error.message);
-                }
-                Vec::new()
+        compiled.clear();
+        if let Err(errors) = template::parse_into(&path.value, segments) {
+            template_ok = false;
+            segments.clear();
+            for error in errors {
+                let span = config::inner_span(self.source, &path.span, &path.value, error.range);
+                self.error(DiagnosticKind::InvalidTemplate, span, error.message);
             }
-        };
+        }
         let methods = self.methods(decl);
         let middleware = self.middleware(decl);
-        let names: Vec<&str> = segments
-            .iter()
-            .filter_map(|s| match s {
+        let names = || {
+            segments.iter().filter_map(|s| match s {
                 Segment::Param { name, .. } => Some(*name),
                 Segment::Static(_) => None,
             })
-            .collect();
-        let mut params = Vec::new();
-        let mut compiled = Vec::new();
+        };
+        let mut params = Vec::with_capacity(names().count());
         let last = segments.len().saturating_sub(1);
         for (i, segment) in segments.iter().enumerate() {
             match segment {
@@ -708,11 +735,12 @@ impl<'d> Compiler<'_, 'd> {
             }
         }
         for param in &decl.params {
-            if template_ok && !names.contains(&param.name.as_ref()) {
+            if template_ok && !names().any(|name| name == param.name) {
                 let mut message = format!(
                     "`params` names `{}`, which is not a parameter of `{}`",
                     param.name, path.value
                 );
+                let names: Vec<&str> = names().collect();
                 message.push_str(&suggestion(&param.name, &names).unwrap_or_default());
                 self.error(
                     DiagnosticKind::UnknownParam,
@@ -730,6 +758,7 @@ impl<'d> Compiler<'_, 'd> {
             handler: decl.handler.value.to_string(),
             params,
             path_span: path.span.clone(),
+            handler_span: decl.handler.span.clone(),
             cors: decl
                 .cors
                 .as_ref()
@@ -740,7 +769,7 @@ impl<'d> Compiler<'_, 'd> {
         if self.diagnostics.len() > errors_before {
             return None;
         }
-        Some((route, compiled))
+        Some(route)
     }
 
     fn methods(&mut self, decl: &RouteDecl<'_>) -> MethodSet {

@@ -39,6 +39,16 @@ const STATIC_PUNCTUATION: &str = "-._~:@";
 
 /// Parses a template; every mistake is reported, not just the first.
 pub(crate) fn parse(template: &str) -> Result<Vec<Segment<'_>>, Vec<TemplateError>> {
+    let mut segments = Vec::new();
+    parse_into(template, &mut segments).map(|()| segments)
+}
+
+/// [`parse`] into `segments`, which is cleared first: a table's routes share one buffer.
+pub(crate) fn parse_into<'t>(
+    template: &'t str,
+    segments: &mut Vec<Segment<'t>>,
+) -> Result<(), Vec<TemplateError>> {
+    segments.clear();
     if !template.starts_with('/') {
         return Err(vec![error(
             0..template.len().min(1),
@@ -52,7 +62,7 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment<'_>>, Vec<TemplateErro
         template
     };
     if body == "/" {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let mut offset = 1;
     let count = body[1..].bytes().filter(|&b| b == b'/').count() + 1;
@@ -62,7 +72,7 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment<'_>>, Vec<TemplateErro
             format!("the template has {count} segments, minik allows at most {MAX_SEGMENTS}");
         return Err(vec![error(0..template.len(), message)]);
     }
-    let mut segments = Vec::with_capacity(count);
+    segments.reserve(count);
     let mut errors = Vec::new();
     for (i, text) in body[1..].split('/').enumerate() {
         let range = offset..offset + text.len();
@@ -95,7 +105,7 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment<'_>>, Vec<TemplateErro
         segments.push(segment);
     }
     if errors.is_empty() {
-        Ok(segments)
+        Ok(())
     } else {
         Err(errors)
     }
