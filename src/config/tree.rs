@@ -129,7 +129,13 @@ pub(crate) fn read(text: &str) -> Option<Table<'_>> {
     let mut events = Vec::with_capacity(tokens.len());
     let mut error: Option<ParseError> = None;
     {
-        let mut whitespace = ValidateWhitespace::new(&mut events, source);
+        // Whitespace, comments and newlines are of no use once `ValidateWhitespace` has checked
+        // them: they are not kept (half the events of a routes file).
+        let mut keep = |event: Event| match event.kind() {
+            EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
+            _ => events.push(event),
+        };
+        let mut whitespace = ValidateWhitespace::new(&mut keep, source);
         let mut guard = RecursionGuard::new(&mut whitespace, MAX_DEPTH);
         toml_parser::parser::parse_document(&tokens, &mut guard, &mut error);
     }
@@ -163,16 +169,11 @@ fn range(span: Span) -> Range<usize> {
 }
 
 impl<'i> Builder<'i, '_> {
-    /// The next event that is not whitespace, a comment or a newline.
+    /// The next event (none is whitespace, a comment or a newline).
     fn next(&mut self) -> Option<Event> {
-        while let Some(&event) = self.events.get(self.at) {
-            self.at += 1;
-            match event.kind() {
-                EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
-                _ => return Some(event),
-            }
-        }
-        None
+        let event = self.events.get(self.at).copied();
+        self.at += 1;
+        event
     }
 
     fn document(&mut self) -> Option<Table<'i>> {
