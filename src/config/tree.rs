@@ -336,25 +336,44 @@ impl<'i> Builder<'i, '_> {
 /// (whose text is then between its quotes). `None` for anything else, which is decoded.
 fn plain(raw: &str, encoding: Option<Encoding>) -> Option<&str> {
     let bytes = raw.as_bytes();
+    // One load per byte: every key and string of the file goes through here.
+    let all =
+        |bytes: &[u8], refused: u8| bytes.iter().all(|&b| BYTES[usize::from(b)] & refused == 0);
     match encoding {
-        None => {
-            let bare = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-';
-            (!bytes.is_empty() && bytes.iter().all(bare)).then_some(raw)
-        }
+        None => (!bytes.is_empty() && all(bytes, NOT_BARE)).then_some(raw),
         Some(quote @ (Encoding::BasicString | Encoding::LiteralString)) => {
             let inner = raw.get(1..raw.len().checked_sub(1)?)?;
-            let escape = if quote == Encoding::BasicString {
-                b'\\'
+            // No control character (a tab is allowed), and no escape in a basic string.
+            let refused = if quote == Encoding::BasicString {
+                CONTROL | ESCAPE
             } else {
-                0x7f
+                CONTROL
             };
-            // One pass: no control character (a tab is allowed), no escape.
-            let verbatim = |b: u8| (b >= 0x20 || b == b'\t') && b != 0x7f && b != escape;
-            inner.bytes().all(verbatim).then_some(inner)
+            all(inner.as_bytes(), refused).then_some(inner)
         }
         Some(_) => None,
     }
 }
+
+/// What [`plain`] must know of a byte, as flags: not allowed in a bare key, a control character
+/// other than a tab (DEL included), the escape of a basic string.
+const NOT_BARE: u8 = 1;
+const CONTROL: u8 = 2;
+const ESCAPE: u8 = 4;
+const BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let bare = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        let control = (b < 0x20 && b != b'\t') || b == 0x7f;
+        table[i] = if bare { 0 } else { NOT_BARE }
+            | if control { CONTROL } else { 0 }
+            | if b == b'\\' { ESCAPE } else { 0 };
+        i += 1;
+    }
+    table
+};
 
 /// Adds a key to a table; a key already there is for `DeTable` to report.
 fn insert<'i>(table: &mut Table<'i>, key: Key<'i>, value: Item<'i>) -> Option<()> {
