@@ -147,6 +147,7 @@ pub(crate) fn read(text: &str) -> Option<Table<'_>> {
         source,
         events: &events,
         at: 0,
+        path: Vec::new(),
     };
     builder.document()
 }
@@ -155,11 +156,12 @@ struct Builder<'i, 'e> {
     source: Source<'i>,
     events: &'e [Event],
     at: usize,
+    /// The keys of the last header read: one buffer serves every header.
+    path: Vec<Key<'i>>,
 }
 
-/// A `[table]` or `[[array]]` header.
-struct Header<'i> {
-    path: Vec<Key<'i>>,
+/// A `[table]` or `[[array]]` header; its keys are in `Builder::path`.
+struct Header {
     span: Range<usize>,
     is_array: bool,
 }
@@ -179,42 +181,43 @@ impl<'i> Builder<'i, '_> {
     fn document(&mut self) -> Option<Table<'i>> {
         let mut root = Table::default();
         let mut current = Table::default();
-        let mut header: Option<Header<'i>> = None;
+        let mut header: Option<Header> = None;
+        let text = self.source.input();
         while let Some(event) = self.next() {
             match event.kind() {
                 EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
                     let entries = std::mem::take(&mut current);
-                    finish(self.source.input(), &mut root, header.take(), entries)?;
+                    finish(text, &mut root, header.take(), &mut self.path, entries)?;
                     header = Some(self.header(event)?);
                 }
                 EventKind::SimpleKey => self.key_value(event, &mut current)?,
                 _ => return None,
             }
         }
-        finish(self.source.input(), &mut root, header, current)?;
+        finish(text, &mut root, header, &mut self.path, current)?;
         Some(root)
     }
 
-    fn header(&mut self, open: Event) -> Option<Header<'i>> {
+    /// A header, from its opening bracket's event on; its keys go to `self.path`.
+    fn header(&mut self, open: Event) -> Option<Header> {
         let is_array = open.kind() == EventKind::ArrayTableOpen;
         let close = if is_array {
             EventKind::ArrayTableClose
         } else {
             EventKind::StdTableClose
         };
-        let mut path = Vec::new();
+        self.path.clear();
         loop {
             let event = self.next()?;
             match event.kind() {
-                EventKind::SimpleKey => path.push(self.key(event)?),
+                EventKind::SimpleKey => {
+                    let key = self.key(event)?;
+                    self.path.push(key);
+                }
                 EventKind::KeySep => {}
                 kind if kind == close => {
                     let span = open.span().start()..event.span().end();
-                    return Some(Header {
-                        path,
-                        span,
-                        is_array,
-                    });
+                    return Some(Header { span, is_array });
                 }
                 _ => return None,
             }
@@ -391,28 +394,25 @@ fn extensible(text: &str, item: &Item<'_>) -> bool {
     text.as_bytes().get(item.span.start) != Some(&b'{')
 }
 
-/// Puts the entries read under `header` where the header says: the root's own entries when
-/// there is no header, a new table, or a new element of an array of tables. The tables on the
-/// way are created (implicit tables) or must be ones created that way.
+/// Puts the entries read under `header` (whose keys are `path`, emptied here) where the header
+/// says: the root's own entries when there is no header, a new table, or a new element of an
+/// array of tables. The tables on the way are created (implicit tables) or must be ones created
+/// that way.
 fn finish<'i>(
     text: &str,
     root: &mut Table<'i>,
-    header: Option<Header<'i>>,
+    header: Option<Header>,
+    path: &mut Vec<Key<'i>>,
     table: Table<'i>,
 ) -> Option<()> {
-    let Some(Header {
-        mut path,
-        span,
-        is_array,
-    }) = header
-    else {
+    let Some(Header { span, is_array }) = header else {
         // Entries before any header: the root's, and the root is still empty.
         *root = table;
         return Some(());
     };
     let key = path.pop()?;
     let mut parent = root;
-    for step in path {
+    for step in path.drain(..) {
         if parent.get_mut(&step.name).is_none() {
             let implicit = Item {
                 span: step.span.clone(),
