@@ -276,7 +276,7 @@ impl Reader<'_> {
             self.wrong_type(value, "an array of tables `[[route]]`");
             return Vec::new();
         };
-        let mut routes = Vec::new();
+        let mut routes = Vec::with_capacity(items.len());
         for item in items.iter() {
             if let Some(table) = self.table(item, "for each `[[route]]`") {
                 if let Some(route) = self.route(item.span.clone(), table) {
