@@ -50,7 +50,7 @@ impl Node {
 
     /// Builds the prefix trees of the static children; called once the table is complete.
     pub(crate) fn seal(&mut self) {
-        self.index = Statics::new(self.statics.iter().map(|(s, _)| s.as_ref()));
+        self.index = Statics::new(&self.statics, |(s, _)| s);
         self.static_only = self.typed.is_empty() && self.string.is_none() && self.greedy.is_empty();
         for (_, child) in &mut self.statics {
             child.seal();
