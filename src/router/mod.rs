@@ -30,11 +30,13 @@ use crate::cors::{Cors, RouteCors};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Source};
 
 /// One route of the table, as declared in the routes file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Route {
-    template: String,
+    /// The template, then the handler's name: one allocation for both (a table is built at
+    /// every cold start), split at `handler_at`.
+    names: String,
+    handler_at: usize,
     methods: MethodSet,
-    handler: String,
     params: Vec<(String, ParamType)>,
     path_span: Range<usize>,
     handler_span: Range<usize>,
@@ -57,7 +59,7 @@ impl Route {
 
     /// The path template as written in the file, such as `/articles/{author}/{year}`.
     pub fn template(&self) -> &str {
-        &self.template
+        &self.names[..self.handler_at]
     }
 
     /// The declared methods, or `None` when the route accepts every method.
@@ -77,7 +79,7 @@ impl Route {
 
     /// The name of the handler the route is bound to.
     pub fn handler(&self) -> &str {
-        &self.handler
+        &self.names[self.handler_at..]
     }
 
     /// The path parameters in template order, with their declared types.
@@ -92,6 +94,22 @@ impl Route {
     }
 }
 
+impl fmt::Debug for Route {
+    /// The template and the handler as fields of their own, as they read.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Route")
+            .field("template", &self.template())
+            .field("methods", &self.methods)
+            .field("handler", &self.handler())
+            .field("params", &self.params)
+            .field("path_span", &self.path_span)
+            .field("handler_span", &self.handler_span)
+            .field("cors", &self.cors)
+            .field("middleware", &self.middleware)
+            .finish()
+    }
+}
+
 impl fmt::Display for Route {
     /// `GET,HEAD  /articles/{author}/{year}  -> get_articles  (author: str, year: int)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -100,7 +118,12 @@ impl fmt::Display for Route {
         } else {
             self.methods.allow_list()
         };
-        write!(f, "{methods:<12} {:<40} -> {}", self.template, self.handler)?;
+        write!(
+            f,
+            "{methods:<12} {:<40} -> {}",
+            self.template(),
+            self.handler()
+        )?;
         if !self.params.is_empty() {
             let params: Vec<String> = self
                 .params
@@ -387,7 +410,8 @@ impl RouteTable {
             };
             let message = format!(
                 "duplicate route: `{}` matches the same requests as `{}` with the same specificity ({shared})",
-                route.template, first.template
+                route.template(),
+                first.template()
             );
             let diagnostic = Diagnostic::at(
                 DiagnosticKind::DuplicateRoute,
@@ -431,7 +455,7 @@ impl RouteTable {
         self.handler_refs.iter().map(|handler| match handler {
             HandlerRef::Route(id) => {
                 let route = &self.routes[*id];
-                (route.handler.as_str(), &route.handler_span, Some(*id))
+                (route.handler(), &route.handler_span, Some(*id))
             }
             HandlerRef::Invalid(name) => (name.value.as_ref(), &name.span, None),
         })
@@ -753,9 +777,9 @@ impl<'d> Compiler<'_, 'd> {
             return None;
         }
         let route = Route {
-            template: path.value.to_string(),
+            names: [path.value.as_ref(), decl.handler.value.as_ref()].concat(),
+            handler_at: path.value.len(),
             methods,
-            handler: decl.handler.value.to_string(),
             params,
             path_span: path.span.clone(),
             handler_span: decl.handler.span.clone(),
