@@ -478,31 +478,29 @@ impl AppBuilder {
             &mut diagnostics,
         );
         let registered: Vec<&str> = self.registrations.iter().map(|r| r.name.as_str()).collect();
-        for (handler, route) in &table.handler_refs {
-            let Some(registration) = by_name.get(handler.value.as_str()) else {
-                let mut message = format!("no handler named `{}` is registered", handler.value);
-                let register = || {
-                    let name = &handler.value;
-                    format!(", register it with `.handler(\"{name}\", {name})`")
-                };
-                message.push_str(&suggestion(&handler.value, &registered).unwrap_or_else(register));
+        for (handler, span, route) in table.handler_refs() {
+            let Some(registration) = by_name.get(handler) else {
+                let mut message = format!("no handler named `{handler}` is registered");
+                let register =
+                    || format!(", register it with `.handler(\"{handler}\", {handler})`");
+                message.push_str(&suggestion(handler, &registered).unwrap_or_else(register));
                 diagnostics.push(Diagnostic::at(
                     DiagnosticKind::UnknownHandler,
                     &table.source,
-                    handler.span.clone(),
+                    span.clone(),
                     message,
                 ));
                 continue;
             };
             if let (Some(schema), Some(route)) = (&registration.schema, route) {
-                let route = table.route(*route);
+                let route = table.route(route);
                 for problem in disagreements(schema, route) {
                     let message = format!(
                         "handler `{}` does not fit route `{}`: {problem}",
                         route.handler(),
                         route.template()
                     );
-                    let span = handler.span.clone();
+                    let span = span.clone();
                     let diagnostic =
                         Diagnostic::at(DiagnosticKind::ParamMismatch, &table.source, span, message)
                             .with_code_note(registration.caller, "handler registered here");
@@ -512,9 +510,8 @@ impl AppBuilder {
         }
         for registration in &self.registrations {
             if !table
-                .handler_refs
-                .iter()
-                .any(|(handler, _)| handler.value == registration.name)
+                .handler_refs()
+                .any(|(handler, _, _)| handler == registration.name)
             {
                 let message = format!(
                     "handler `{}` is registered but no route in {name} uses it",
@@ -592,11 +589,11 @@ fn check_hooks<'r>(
     );
     let registered: Vec<&str> = registrations.iter().map(|r| r.name.as_str()).collect();
     for name in &table.middleware_refs {
-        if by_name.contains_key(name.value.as_str()) {
+        if by_name.contains_key(name.value.as_ref()) {
             continue;
         }
         let mut message = format!("no middleware named `{}` is registered", name.value);
-        if handlers.contains(&name.value.as_str()) {
+        if handlers.contains(&name.value.as_ref()) {
             message.push_str(" (a handler has that name: middleware is registered with `.before`, `.after` or `.around`)");
         } else if let Some(suggestion) = suggestion(&name.value, &registered) {
             message.push_str(&suggestion);

@@ -53,10 +53,10 @@ impl RouteCors {
     }
 }
 
-fn join(values: &[Located]) -> String {
+fn join(values: &[Located<'_>]) -> String {
     values
         .iter()
-        .map(|v| v.value.as_str())
+        .map(|v| v.value.as_ref())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -64,7 +64,7 @@ fn join(values: &[Located]) -> String {
 impl Cors {
     /// Checks a declaration; every problem is pushed to `diagnostics`.
     pub(crate) fn compile(
-        decl: &CorsDecl,
+        decl: &CorsDecl<'_>,
         source: &Arc<Source>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> RouteCors {
@@ -142,7 +142,7 @@ impl Cors {
         if diagnostics.len() > before {
             return RouteCors::Inherit;
         }
-        let value = |list: &Option<Vec<Located>>| {
+        let value = |list: &Option<Vec<Located<'_>>>| {
             list.as_deref()
                 .and_then(|l| HeaderValue::from_str(&join(l)).ok())
         };
@@ -154,7 +154,7 @@ impl Cors {
             HeaderValue::from_str(&upper.join(", ")).unwrap_or(HeaderValue::from_static(""))
         });
         RouteCors::Own(Arc::new(Cors {
-            origins: (!any).then(|| origins.iter().map(|o| o.value.clone()).collect()),
+            origins: (!any).then(|| origins.iter().map(|o| o.value.to_string()).collect()),
             methods,
             headers: value(&decl.allow_headers),
             expose: value(&decl.expose_headers),

@@ -8,6 +8,7 @@
 //! mean" where one is close.
 //! What the values *mean* (templates, types, methods, duplicates) is the router's business.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -19,82 +20,96 @@ use self::tree::{Item, Key, Table, Value};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Source};
 
 /// A string value from the file with the span of its TOML literal (quotes included).
+///
+/// The value borrows the file's text when it is written there as it is (most strings of a
+/// routes file): reading a declaration allocates nothing for it, and the router copies only
+/// what it keeps.
 #[derive(Debug, Clone)]
-pub(crate) struct Located {
-    pub(crate) value: String,
+pub(crate) struct Located<'i> {
+    pub(crate) value: Cow<'i, str>,
     pub(crate) span: Range<usize>,
+}
+
+impl Located<'_> {
+    /// A copy that owns its text, for what outlives the file's text.
+    pub(crate) fn into_owned(self) -> Located<'static> {
+        Located {
+            value: Cow::Owned(self.value.into_owned()),
+            span: self.span,
+        }
+    }
 }
 
 /// `[app]`: settings for the whole application.
 #[derive(Debug, Default)]
-pub(crate) struct AppDecl {
+pub(crate) struct AppDecl<'i> {
     pub(crate) debug: bool,
-    pub(crate) base_path: Option<Located>,
+    pub(crate) base_path: Option<Located<'i>>,
     /// `[app.cors]`.
-    pub(crate) cors: Option<CorsDecl>,
+    pub(crate) cors: Option<CorsDecl<'i>>,
     /// `[app.headers]`: name and value of each default response header.
-    pub(crate) headers: Vec<(Located, Located)>,
+    pub(crate) headers: Vec<(Located<'i>, Located<'i>)>,
     /// `middleware`: the hooks every route runs, in order.
-    pub(crate) middleware: Vec<Located>,
+    pub(crate) middleware: Vec<Located<'i>>,
 }
 
 /// The declared type of a path parameter, as written in `params`.
 #[derive(Debug, Clone)]
-pub(crate) enum TypeDecl {
+pub(crate) enum TypeDecl<'i> {
     /// `"int"`, `"str"`, ...: the name as written (it may be unknown).
-    Named(String),
+    Named(Cow<'i, str>),
     /// `{ regex = "..." }`.
-    Regex(String),
+    Regex(Cow<'i, str>),
 }
 
 /// One entry of a route's `params` table.
 #[derive(Debug, Clone)]
-pub(crate) struct ParamDecl {
-    pub(crate) name: String,
+pub(crate) struct ParamDecl<'i> {
+    pub(crate) name: Cow<'i, str>,
     pub(crate) name_span: Range<usize>,
-    pub(crate) ty: TypeDecl,
+    pub(crate) ty: TypeDecl<'i>,
     /// The span of the type's value: the string, or the regex string inside the table.
     pub(crate) ty_span: Range<usize>,
 }
 
 /// One `[[route]]` table. Routes missing `path` or `handler` are reported and not kept.
 #[derive(Debug, Clone)]
-pub(crate) struct RouteDecl {
-    pub(crate) path: Located,
-    pub(crate) handler: Located,
+pub(crate) struct RouteDecl<'i> {
+    pub(crate) path: Located<'i>,
+    pub(crate) handler: Located<'i>,
     /// `None` when the key is absent: every method is accepted.
-    pub(crate) methods: Option<Vec<Located>>,
+    pub(crate) methods: Option<Vec<Located<'i>>>,
     /// The span of the `methods` array, when present.
     pub(crate) methods_span: Range<usize>,
     /// `cors = false` or `cors = { ... }`; `None` inherits `[app.cors]`.
-    pub(crate) cors: Option<CorsDecl>,
-    pub(crate) params: Vec<ParamDecl>,
+    pub(crate) cors: Option<CorsDecl<'i>>,
+    pub(crate) params: Vec<ParamDecl<'i>>,
     /// `middleware`: the route's own hooks, run after the app's.
-    pub(crate) middleware: Vec<Located>,
+    pub(crate) middleware: Vec<Located<'i>>,
     /// `skip_middleware`: hooks of `[app] middleware` this route does not run.
-    pub(crate) skip_middleware: Vec<Located>,
+    pub(crate) skip_middleware: Vec<Located<'i>>,
 }
 
 /// `[app.cors]`, or a route's `cors`: the CORS policy as written.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct CorsDecl {
+pub(crate) struct CorsDecl<'i> {
     /// `cors = false` on a route: no CORS headers for it.
     pub(crate) disabled: bool,
     pub(crate) span: Range<usize>,
-    pub(crate) allow_origins: Option<Vec<Located>>,
-    pub(crate) allow_methods: Option<Vec<Located>>,
-    pub(crate) allow_headers: Option<Vec<Located>>,
-    pub(crate) expose_headers: Option<Vec<Located>>,
+    pub(crate) allow_origins: Option<Vec<Located<'i>>>,
+    pub(crate) allow_methods: Option<Vec<Located<'i>>>,
+    pub(crate) allow_headers: Option<Vec<Located<'i>>>,
+    pub(crate) expose_headers: Option<Vec<Located<'i>>>,
     pub(crate) allow_credentials: bool,
     pub(crate) max_age: Option<(i64, Range<usize>)>,
 }
 
 /// A routes file read into declarations.
 #[derive(Debug)]
-pub(crate) struct Document {
+pub(crate) struct Document<'i> {
     pub(crate) source: Arc<Source>,
-    pub(crate) app: AppDecl,
-    pub(crate) routes: Vec<RouteDecl>,
+    pub(crate) app: AppDecl<'i>,
+    pub(crate) routes: Vec<RouteDecl<'i>>,
 }
 
 const TOP_KEYS: &[&str] = &["app", "route"];
@@ -118,12 +133,12 @@ const CORS_KEYS: &[&str] = &[
 ];
 const TYPE_KEYS: &[&str] = &["regex"];
 
-impl Document {
+impl<'i> Document<'i> {
     /// Reads the declarations of `text`; every problem found is pushed to `diagnostics`.
     ///
     /// When the text is not valid TOML only the syntax errors are reported: checks run on a
     /// half-recovered document would report mistakes the user did not make.
-    pub(crate) fn parse(name: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Self {
+    pub(crate) fn parse(name: &str, text: &'i str, diagnostics: &mut Vec<Diagnostic>) -> Self {
         let source = Arc::new(Source {
             name: name.to_owned(),
             text: text.to_owned(),
@@ -208,10 +223,10 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self, value: &Item<'_>, what: &str) -> Option<Located> {
+    fn string<'i>(&mut self, value: &Item<'i>, what: &str) -> Option<Located<'i>> {
         match &value.value {
             Value::String(s) => Some(Located {
-                value: s.to_string(),
+                value: s.clone(),
                 span: value.span.clone(),
             }),
             _ => {
@@ -221,7 +236,7 @@ impl Reader<'_> {
         }
     }
 
-    fn app(&mut self, table: &Table<'_>) -> AppDecl {
+    fn app<'i>(&mut self, table: &Table<'i>) -> AppDecl<'i> {
         let mut app = AppDecl::default();
         for (key, value) in table.iter() {
             match key.name.as_ref() {
@@ -241,7 +256,7 @@ impl Reader<'_> {
                     for (name, value) in headers.iter() {
                         if let Some(value) = self.string(value, "a string header value") {
                             let name = Located {
-                                value: name.name.to_string(),
+                                value: name.name.clone(),
                                 span: name.span.clone(),
                             };
                             app.headers.push((name, value));
@@ -256,12 +271,12 @@ impl Reader<'_> {
         app
     }
 
-    fn routes(&mut self, value: &Item<'_>) -> Vec<RouteDecl> {
+    fn routes<'i>(&mut self, value: &Item<'i>) -> Vec<RouteDecl<'i>> {
         let Value::Array(items) = &value.value else {
             self.wrong_type(value, "an array of tables `[[route]]`");
             return Vec::new();
         };
-        let mut routes = Vec::new();
+        let mut routes = Vec::with_capacity(items.len());
         for item in items.iter() {
             if let Some(table) = self.table(item, "for each `[[route]]`") {
                 if let Some(route) = self.route(item.span.clone(), table) {
@@ -272,7 +287,7 @@ impl Reader<'_> {
         routes
     }
 
-    fn route(&mut self, header: Range<usize>, table: &Table<'_>) -> Option<RouteDecl> {
+    fn route<'i>(&mut self, header: Range<usize>, table: &Table<'i>) -> Option<RouteDecl<'i>> {
         let (mut path, mut handler, mut methods, mut params) = (None, None, None, Vec::new());
         let mut methods_span = header.clone();
         let mut cors = None;
@@ -314,7 +329,7 @@ impl Reader<'_> {
     }
 
     /// `[app.cors]` (a table) or a route's `cors` (a table, or `false` to turn CORS off).
-    fn cors(&mut self, value: &Item<'_>, on_route: bool) -> Option<CorsDecl> {
+    fn cors<'i>(&mut self, value: &Item<'i>, on_route: bool) -> Option<CorsDecl<'i>> {
         let mut cors = CorsDecl {
             span: value.span.clone(),
             ..CorsDecl::default()
@@ -344,7 +359,7 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let strings = |reader: &mut Self, value: &Item<'_>, key: &str| {
+        let strings = |reader: &mut Self, value: &Item<'i>, key: &str| {
             reader.strings(
                 value,
                 &format!("an array of strings for `{key}`"),
@@ -373,13 +388,13 @@ impl Reader<'_> {
         Some(cors)
     }
 
-    fn methods(&mut self, value: &Item<'_>) -> Option<Vec<Located>> {
+    fn methods<'i>(&mut self, value: &Item<'i>) -> Option<Vec<Located<'i>>> {
         let what = "an array of method names for `methods`, such as `[\"GET\"]`";
         self.strings(value, what, "a string method name")
     }
 
     /// A list of middleware names for `key`.
-    fn names(&mut self, value: &Item<'_>, key: &str) -> Vec<Located> {
+    fn names<'i>(&mut self, value: &Item<'i>, key: &str) -> Vec<Located<'i>> {
         let what =
             format!("an array of middleware names for `{key}`, such as `[\"require_api_key\"]`");
         self.strings(value, &what, "a string middleware name")
@@ -387,7 +402,12 @@ impl Reader<'_> {
     }
 
     /// An array of strings; `what` and `item` name what was expected, for the diagnostics.
-    fn strings(&mut self, value: &Item<'_>, what: &str, item: &str) -> Option<Vec<Located>> {
+    fn strings<'i>(
+        &mut self,
+        value: &Item<'i>,
+        what: &str,
+        item: &str,
+    ) -> Option<Vec<Located<'i>>> {
         let Value::Array(items) = &value.value else {
             self.wrong_type(value, what);
             return None;
@@ -400,14 +420,14 @@ impl Reader<'_> {
         )
     }
 
-    fn params(&mut self, value: &Item<'_>) -> Vec<ParamDecl> {
+    fn params<'i>(&mut self, value: &Item<'i>) -> Vec<ParamDecl<'i>> {
         let Some(table) = self.table(value, "of parameter types for `params`") else {
             return Vec::new();
         };
         let mut params = Vec::new();
         for (name, value) in table.iter() {
             let ty = match &value.value {
-                Value::String(ty) => Some((TypeDecl::Named(ty.to_string()), value.span.clone())),
+                Value::String(ty) => Some((TypeDecl::Named(ty.clone()), value.span.clone())),
                 Value::Table(spec) => self.regex_spec(value.span.clone(), spec),
                 _ => {
                     self.wrong_type(
@@ -419,7 +439,7 @@ impl Reader<'_> {
             };
             if let Some((ty, ty_span)) = ty {
                 params.push(ParamDecl {
-                    name: name.name.to_string(),
+                    name: name.name.clone(),
                     name_span: name.span.clone(),
                     ty,
                     ty_span,
@@ -429,11 +449,11 @@ impl Reader<'_> {
         params
     }
 
-    fn regex_spec(
+    fn regex_spec<'i>(
         &mut self,
         span: Range<usize>,
-        spec: &Table<'_>,
-    ) -> Option<(TypeDecl, Range<usize>)> {
+        spec: &Table<'i>,
+    ) -> Option<(TypeDecl<'i>, Range<usize>)> {
         let mut regex = None;
         let mut unknown = false;
         for (key, value) in spec.iter() {

@@ -129,7 +129,13 @@ pub(crate) fn read(text: &str) -> Option<Table<'_>> {
     let mut events = Vec::with_capacity(tokens.len());
     let mut error: Option<ParseError> = None;
     {
-        let mut whitespace = ValidateWhitespace::new(&mut events, source);
+        // Whitespace, comments and newlines are of no use once `ValidateWhitespace` has checked
+        // them: they are not kept (half the events of a routes file).
+        let mut keep = |event: Event| match event.kind() {
+            EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
+            _ => events.push(event),
+        };
+        let mut whitespace = ValidateWhitespace::new(&mut keep, source);
         let mut guard = RecursionGuard::new(&mut whitespace, MAX_DEPTH);
         toml_parser::parser::parse_document(&tokens, &mut guard, &mut error);
     }
@@ -141,6 +147,7 @@ pub(crate) fn read(text: &str) -> Option<Table<'_>> {
         source,
         events: &events,
         at: 0,
+        path: Vec::new(),
     };
     builder.document()
 }
@@ -149,11 +156,12 @@ struct Builder<'i, 'e> {
     source: Source<'i>,
     events: &'e [Event],
     at: usize,
+    /// The keys of the last header read: one buffer serves every header.
+    path: Vec<Key<'i>>,
 }
 
-/// A `[table]` or `[[array]]` header.
-struct Header<'i> {
-    path: Vec<Key<'i>>,
+/// A `[table]` or `[[array]]` header; its keys are in `Builder::path`.
+struct Header {
     span: Range<usize>,
     is_array: bool,
 }
@@ -163,57 +171,53 @@ fn range(span: Span) -> Range<usize> {
 }
 
 impl<'i> Builder<'i, '_> {
-    /// The next event that is not whitespace, a comment or a newline.
+    /// The next event (none is whitespace, a comment or a newline).
     fn next(&mut self) -> Option<Event> {
-        while let Some(&event) = self.events.get(self.at) {
-            self.at += 1;
-            match event.kind() {
-                EventKind::Whitespace | EventKind::Comment | EventKind::Newline => {}
-                _ => return Some(event),
-            }
-        }
-        None
+        let event = self.events.get(self.at).copied();
+        self.at += 1;
+        event
     }
 
     fn document(&mut self) -> Option<Table<'i>> {
         let mut root = Table::default();
         let mut current = Table::default();
-        let mut header: Option<Header<'i>> = None;
+        let mut header: Option<Header> = None;
+        let text = self.source.input();
         while let Some(event) = self.next() {
             match event.kind() {
                 EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
                     let entries = std::mem::take(&mut current);
-                    finish(self.source.input(), &mut root, header.take(), entries)?;
+                    finish(text, &mut root, header.take(), &mut self.path, entries)?;
                     header = Some(self.header(event)?);
                 }
                 EventKind::SimpleKey => self.key_value(event, &mut current)?,
                 _ => return None,
             }
         }
-        finish(self.source.input(), &mut root, header, current)?;
+        finish(text, &mut root, header, &mut self.path, current)?;
         Some(root)
     }
 
-    fn header(&mut self, open: Event) -> Option<Header<'i>> {
+    /// A header, from its opening bracket's event on; its keys go to `self.path`.
+    fn header(&mut self, open: Event) -> Option<Header> {
         let is_array = open.kind() == EventKind::ArrayTableOpen;
         let close = if is_array {
             EventKind::ArrayTableClose
         } else {
             EventKind::StdTableClose
         };
-        let mut path = Vec::new();
+        self.path.clear();
         loop {
             let event = self.next()?;
             match event.kind() {
-                EventKind::SimpleKey => path.push(self.key(event)?),
+                EventKind::SimpleKey => {
+                    let key = self.key(event)?;
+                    self.path.push(key);
+                }
                 EventKind::KeySep => {}
                 kind if kind == close => {
                     let span = open.span().start()..event.span().end();
-                    return Some(Header {
-                        path,
-                        span,
-                        is_array,
-                    });
+                    return Some(Header { span, is_array });
                 }
                 _ => return None,
             }
@@ -335,25 +339,44 @@ impl<'i> Builder<'i, '_> {
 /// (whose text is then between its quotes). `None` for anything else, which is decoded.
 fn plain(raw: &str, encoding: Option<Encoding>) -> Option<&str> {
     let bytes = raw.as_bytes();
+    // One load per byte: every key and string of the file goes through here.
+    let all =
+        |bytes: &[u8], refused: u8| bytes.iter().all(|&b| BYTES[usize::from(b)] & refused == 0);
     match encoding {
-        None => {
-            let bare = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-';
-            (!bytes.is_empty() && bytes.iter().all(bare)).then_some(raw)
-        }
+        None => (!bytes.is_empty() && all(bytes, NOT_BARE)).then_some(raw),
         Some(quote @ (Encoding::BasicString | Encoding::LiteralString)) => {
             let inner = raw.get(1..raw.len().checked_sub(1)?)?;
-            let escape = if quote == Encoding::BasicString {
-                b'\\'
+            // No control character (a tab is allowed), and no escape in a basic string.
+            let refused = if quote == Encoding::BasicString {
+                CONTROL | ESCAPE
             } else {
-                0x7f
+                CONTROL
             };
-            // One pass: no control character (a tab is allowed), no escape.
-            let verbatim = |b: u8| (b >= 0x20 || b == b'\t') && b != 0x7f && b != escape;
-            inner.bytes().all(verbatim).then_some(inner)
+            all(inner.as_bytes(), refused).then_some(inner)
         }
         Some(_) => None,
     }
 }
+
+/// What [`plain`] must know of a byte, as flags: not allowed in a bare key, a control character
+/// other than a tab (DEL included), the escape of a basic string.
+const NOT_BARE: u8 = 1;
+const CONTROL: u8 = 2;
+const ESCAPE: u8 = 4;
+const BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let bare = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        let control = (b < 0x20 && b != b'\t') || b == 0x7f;
+        table[i] = if bare { 0 } else { NOT_BARE }
+            | if control { CONTROL } else { 0 }
+            | if b == b'\\' { ESCAPE } else { 0 };
+        i += 1;
+    }
+    table
+};
 
 /// Adds a key to a table; a key already there is for `DeTable` to report.
 fn insert<'i>(table: &mut Table<'i>, key: Key<'i>, value: Item<'i>) -> Option<()> {
@@ -371,28 +394,25 @@ fn extensible(text: &str, item: &Item<'_>) -> bool {
     text.as_bytes().get(item.span.start) != Some(&b'{')
 }
 
-/// Puts the entries read under `header` where the header says: the root's own entries when
-/// there is no header, a new table, or a new element of an array of tables. The tables on the
-/// way are created (implicit tables) or must be ones created that way.
+/// Puts the entries read under `header` (whose keys are `path`, emptied here) where the header
+/// says: the root's own entries when there is no header, a new table, or a new element of an
+/// array of tables. The tables on the way are created (implicit tables) or must be ones created
+/// that way.
 fn finish<'i>(
     text: &str,
     root: &mut Table<'i>,
-    header: Option<Header<'i>>,
+    header: Option<Header>,
+    path: &mut Vec<Key<'i>>,
     table: Table<'i>,
 ) -> Option<()> {
-    let Some(Header {
-        mut path,
-        span,
-        is_array,
-    }) = header
-    else {
+    let Some(Header { span, is_array }) = header else {
         // Entries before any header: the root's, and the root is still empty.
         *root = table;
         return Some(());
     };
     let key = path.pop()?;
     let mut parent = root;
-    for step in path {
+    for step in path.drain(..) {
         if parent.get_mut(&step.name).is_none() {
             let implicit = Item {
                 span: step.span.clone(),

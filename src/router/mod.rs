@@ -30,13 +30,16 @@ use crate::cors::{Cors, RouteCors};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Source};
 
 /// One route of the table, as declared in the routes file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Route {
-    template: String,
+    /// The template, then the handler's name: one allocation for both (a table is built at
+    /// every cold start), split at `handler_at`.
+    names: String,
+    handler_at: usize,
     methods: MethodSet,
-    handler: String,
     params: Vec<(String, ParamType)>,
     path_span: Range<usize>,
+    handler_span: Range<usize>,
     cors: RouteCors,
     /// The route's middleware chain, resolved: `[app] middleware` less `skip_middleware`, then
     /// the route's own.
@@ -56,7 +59,7 @@ impl Route {
 
     /// The path template as written in the file, such as `/articles/{author}/{year}`.
     pub fn template(&self) -> &str {
-        &self.template
+        &self.names[..self.handler_at]
     }
 
     /// The declared methods, or `None` when the route accepts every method.
@@ -76,7 +79,7 @@ impl Route {
 
     /// The name of the handler the route is bound to.
     pub fn handler(&self) -> &str {
-        &self.handler
+        &self.names[self.handler_at..]
     }
 
     /// The path parameters in template order, with their declared types.
@@ -91,6 +94,22 @@ impl Route {
     }
 }
 
+impl fmt::Debug for Route {
+    /// The template and the handler as fields of their own, as they read.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Route")
+            .field("template", &self.template())
+            .field("methods", &self.methods)
+            .field("handler", &self.handler())
+            .field("params", &self.params)
+            .field("path_span", &self.path_span)
+            .field("handler_span", &self.handler_span)
+            .field("cors", &self.cors)
+            .field("middleware", &self.middleware)
+            .finish()
+    }
+}
+
 impl fmt::Display for Route {
     /// `GET,HEAD  /articles/{author}/{year}  -> get_articles  (author: str, year: int)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -99,7 +118,12 @@ impl fmt::Display for Route {
         } else {
             self.methods.allow_list()
         };
-        write!(f, "{methods:<12} {:<40} -> {}", self.template, self.handler)?;
+        write!(
+            f,
+            "{methods:<12} {:<40} -> {}",
+            self.template(),
+            self.handler()
+        )?;
         if !self.params.is_empty() {
             let params: Vec<String> = self
                 .params
@@ -208,10 +232,18 @@ pub struct RouteTable {
     pub(crate) settings: Settings,
     pub(crate) source: Arc<Source>,
     /// The `handler` of every route, valid or not, so that a route with a bad template does not
-    /// also make its handler look unused.
-    pub(crate) handler_refs: Vec<(Located, Option<RouteId>)>,
+    /// also make its handler look unused ([`RouteTable::handler_refs`]).
+    handler_refs: Vec<HandlerRef>,
     /// Every middleware name the file lists (`[app]` and routes), valid routes or not.
-    pub(crate) middleware_refs: Vec<Located>,
+    pub(crate) middleware_refs: Vec<Located<'static>>,
+}
+
+/// A route's `handler` key. A route in the table keeps its handler's name and span itself; only
+/// the name of a route left out of it is copied.
+#[derive(Debug)]
+enum HandlerRef {
+    Route(RouteId),
+    Invalid(Located<'static>),
 }
 
 /// `[app]` settings, validated.
@@ -293,25 +325,28 @@ impl RouteTable {
         };
         let settings = compiler.settings(&document);
         let mut table = RouteTable {
-            routes: Vec::new(),
+            routes: Vec::with_capacity(document.routes.len()),
             sets: Vec::new(),
             root: Node::default(),
             settings,
             source: Arc::clone(&document.source),
-            handler_refs: Vec::new(),
-            middleware_refs: document.app.middleware.clone(),
+            handler_refs: Vec::with_capacity(document.routes.len()),
+            middleware_refs: owned(&document.app.middleware),
         };
+        // Each route's segments, parsed and then resolved: the buffers serve every route.
+        let (mut segments, mut compiled) = (Vec::new(), Vec::new());
         for decl in &document.routes {
-            let compiled = compiler.route(decl);
-            let id = compiled.and_then(|(route, segments)| {
+            let route = compiler.route(decl, &mut segments, &mut compiled);
+            let id = route.and_then(|route| {
                 let id = table.routes.len();
-                let inserted = table.insert(id, &route, &segments, compiler.diagnostics);
+                let inserted = table.insert(id, &route, &compiled, compiler.diagnostics);
                 inserted.then(|| table.routes.push(route)).map(|()| id)
             });
-            table.handler_refs.push((decl.handler.clone(), id));
-            table
-                .middleware_refs
-                .extend(decl.middleware.iter().cloned());
+            table.handler_refs.push(match id {
+                Some(id) => HandlerRef::Route(id),
+                None => HandlerRef::Invalid(decl.handler.clone().into_owned()),
+            });
+            table.middleware_refs.extend(owned(&decl.middleware));
         }
         table.root.seal();
         table.sets = table.routes.iter().map(|route| route.methods).collect();
@@ -375,7 +410,8 @@ impl RouteTable {
             };
             let message = format!(
                 "duplicate route: `{}` matches the same requests as `{}` with the same specificity ({shared})",
-                route.template, first.template
+                route.template(),
+                first.template()
             );
             let diagnostic = Diagnostic::at(
                 DiagnosticKind::DuplicateRoute,
@@ -409,6 +445,20 @@ impl RouteTable {
         }
         visit(&self.root, &mut order);
         order.into_iter().map(|id| &self.routes[id])
+    }
+
+    /// The `handler` of every route in file order, valid or not: its name, the span of its
+    /// value, and the route when it is in the table.
+    pub(crate) fn handler_refs(
+        &self,
+    ) -> impl Iterator<Item = (&str, &Range<usize>, Option<RouteId>)> {
+        self.handler_refs.iter().map(|handler| match handler {
+            HandlerRef::Route(id) => {
+                let route = &self.routes[*id];
+                (route.handler(), &route.handler_span, Some(*id))
+            }
+            HandlerRef::Invalid(name) => (name.value.as_ref(), &name.span, None),
+        })
     }
 
     /// The routes in the order of the file (a route's index is its position here).
@@ -500,22 +550,27 @@ enum Compiled<'t> {
     Greedy,
 }
 
-struct Compiler<'a> {
+/// Copies of names the table keeps past the file's text.
+fn owned(names: &[Located<'_>]) -> Vec<Located<'static>> {
+    names.iter().map(|name| name.clone().into_owned()).collect()
+}
+
+struct Compiler<'a, 'd> {
     source: &'a Arc<Source>,
     diagnostics: &'a mut Vec<Diagnostic>,
     /// One compiled regex per distinct pattern.
     regexes: HashMap<String, Arc<(String, regex_lite::Regex)>>,
     /// `[app] middleware`, each name once.
-    app_middleware: Vec<Located>,
+    app_middleware: Vec<Located<'d>>,
 }
 
-impl Compiler<'_> {
+impl<'d> Compiler<'_, 'd> {
     fn error(&mut self, kind: DiagnosticKind, span: Range<usize>, message: String) {
         self.diagnostics
             .push(Diagnostic::at(kind, self.source, span, message));
     }
 
-    fn settings(&mut self, document: &Document) -> Settings {
+    fn settings(&mut self, document: &Document<'d>) -> Settings {
         let mut settings = Settings {
             debug: document.app.debug,
             ..Settings::default()
@@ -595,7 +650,7 @@ impl Compiler<'_> {
     }
 
     /// A route's middleware chain: `[app] middleware` less `skip_middleware`, then its own.
-    fn middleware(&mut self, decl: &RouteDecl) -> Vec<String> {
+    fn middleware(&mut self, decl: &RouteDecl<'d>) -> Vec<String> {
         let skipped = |name: &str| decl.skip_middleware.iter().any(|s| s.value == name);
         for skip in &decl.skip_middleware {
             if !self.app_middleware.iter().any(|m| m.value == skip.value) {
@@ -606,7 +661,7 @@ impl Compiler<'_> {
                 let listed: Vec<&str> = self
                     .app_middleware
                     .iter()
-                    .map(|m| m.value.as_str())
+                    .map(|m| m.value.as_ref())
                     .collect();
                 message.push_str(&suggestion(&skip.value, &listed).unwrap_or_default());
                 self.error(
@@ -616,7 +671,7 @@ impl Compiler<'_> {
                 );
             }
         }
-        let mut chain: Vec<Located> = self
+        let mut chain: Vec<Located<'d>> = self
             .app_middleware
             .iter()
             .filter(|m| !skipped(&m.value))
@@ -645,37 +700,38 @@ impl Compiler<'_> {
                 None => chain.push(own.clone()),
             }
         }
-        chain.into_iter().map(|m| m.value).collect()
+        chain.into_iter().map(|m| m.value.into_owned()).collect()
     }
 
-    /// Resolves one declaration; `None` when it has any error (all of them reported).
-    fn route<'d>(&mut self, decl: &'d RouteDecl) -> Option<(Route, Vec<Compiled<'d>>)> {
+    /// Resolves one declaration into a route and the segments to insert (`compiled`); `None`
+    /// when it has any error (all of them reported). `segments` is a buffer for the template's.
+    fn route<'r>(
+        &mut self,
+        decl: &'r RouteDecl<'d>,
+        segments: &mut Vec<Segment<'r>>,
+        compiled: &mut Vec<Compiled<'r>>,
+    ) -> Option<Route> {
         let errors_before = self.diagnostics.len();
         let path = &decl.path;
         let mut template_ok = true;
-        let segments = match template::parse(&path.value) {
-            Ok(segments) => segments,
-            Err(errors) => {
-                template_ok = false;
-                for error in errors {
-                    let span =
-                        config::inner_span(self.source, &path.span, &path.value, error.range);
-                    self.error(DiagnosticKind::InvalidTemplate, span, error.message);
-                }
-                Vec::new()
+        compiled.clear();
+        if let Err(errors) = template::parse_into(&path.value, segments) {
+            template_ok = false;
+            segments.clear();
+            for error in errors {
+                let span = config::inner_span(self.source, &path.span, &path.value, error.range);
+                self.error(DiagnosticKind::InvalidTemplate, span, error.message);
             }
-        };
+        }
         let methods = self.methods(decl);
         let middleware = self.middleware(decl);
-        let names: Vec<&str> = segments
-            .iter()
-            .filter_map(|s| match s {
+        let names = || {
+            segments.iter().filter_map(|s| match s {
                 Segment::Param { name, .. } => Some(*name),
                 Segment::Static(_) => None,
             })
-            .collect();
-        let mut params = Vec::new();
-        let mut compiled = Vec::new();
+        };
+        let mut params = Vec::with_capacity(names().count());
         let last = segments.len().saturating_sub(1);
         for (i, segment) in segments.iter().enumerate() {
             match segment {
@@ -703,11 +759,12 @@ impl Compiler<'_> {
             }
         }
         for param in &decl.params {
-            if template_ok && !names.contains(&param.name.as_str()) {
+            if template_ok && !names().any(|name| name == param.name) {
                 let mut message = format!(
                     "`params` names `{}`, which is not a parameter of `{}`",
                     param.name, path.value
                 );
+                let names: Vec<&str> = names().collect();
                 message.push_str(&suggestion(&param.name, &names).unwrap_or_default());
                 self.error(
                     DiagnosticKind::UnknownParam,
@@ -720,11 +777,12 @@ impl Compiler<'_> {
             return None;
         }
         let route = Route {
-            template: path.value.clone(),
+            names: [path.value.as_ref(), decl.handler.value.as_ref()].concat(),
+            handler_at: path.value.len(),
             methods,
-            handler: decl.handler.value.clone(),
             params,
             path_span: path.span.clone(),
+            handler_span: decl.handler.span.clone(),
             cors: decl
                 .cors
                 .as_ref()
@@ -735,10 +793,10 @@ impl Compiler<'_> {
         if self.diagnostics.len() > errors_before {
             return None;
         }
-        Some((route, compiled))
+        Some(route)
     }
 
-    fn methods(&mut self, decl: &RouteDecl) -> MethodSet {
+    fn methods(&mut self, decl: &RouteDecl<'_>) -> MethodSet {
         let Some(names) = &decl.methods else {
             return MethodSet::ANY;
         };
@@ -766,7 +824,7 @@ impl Compiler<'_> {
     /// The type of parameter `name` from `params` (default `str`, or `path` for `{name+}`).
     fn param_type(
         &mut self,
-        decl: &RouteDecl,
+        decl: &RouteDecl<'_>,
         name: &str,
         greedy: bool,
         last: bool,
@@ -797,11 +855,13 @@ impl Compiler<'_> {
                 }
             },
             TypeDecl::Regex(pattern) => {
-                if !self.regexes.contains_key(pattern) {
+                if !self.regexes.contains_key(pattern.as_ref()) {
                     match compile_regex(pattern) {
                         Ok(regex) => {
-                            self.regexes
-                                .insert(pattern.clone(), Arc::new((pattern.clone(), regex)));
+                            self.regexes.insert(
+                                pattern.to_string(),
+                                Arc::new((pattern.to_string(), regex)),
+                            );
                         }
                         Err(error) => {
                             let span = match error.range {
@@ -819,7 +879,7 @@ impl Compiler<'_> {
                         }
                     }
                 }
-                ParamType::Regex(pattern.clone())
+                ParamType::Regex(pattern.to_string())
             }
         };
         if greedy && ty != ParamType::Path {

@@ -8,6 +8,8 @@
 //! segment, whatever the number of siblings (a node of 2,500 static children costs what a node
 //! of 3 does, which a linear scan would not and a hash would only after scanning the segment).
 
+use std::ops::Range;
+
 /// The prefix tree of a node's static segments; each segment maps to its position in the
 /// node's list of static children.
 #[derive(Debug, Default)]
@@ -33,26 +35,32 @@ struct TrieNode {
 const NONE: u32 = u32::MAX;
 
 impl Statics {
-    /// The tree of `segments`, which must be sorted, distinct and non-empty; a match returns a
-    /// segment's index in that slice.
-    pub(crate) fn new<'a>(segments: impl ExactSizeIterator<Item = &'a str>) -> Self {
-        let segments: Vec<(&[u8], usize)> = segments
-            .enumerate()
-            .map(|(i, s)| (s.as_bytes(), i))
-            .collect();
+    /// The tree of the segments of `items` (`segment` gives an item's), which must be sorted,
+    /// distinct and non-empty; a match returns a segment's index in that slice.
+    pub(crate) fn new<T>(items: &[T], segment: impl Fn(&T) -> &str) -> Self {
         let mut statics = Statics { nodes: Vec::new() };
-        if !segments.is_empty() {
+        if !items.is_empty() {
+            let segment = |i: usize| segment(&items[i]).as_bytes();
+            // A node either ends a segment or has two children or more: at most 2n - 1 nodes.
+            statics.nodes.reserve_exact(2 * items.len() - 1);
             statics.nodes.push(TrieNode::placeholder());
-            statics.build(0, &segments, 0);
+            statics.build(0, &segment, 0..items.len(), 0);
         }
         statics
     }
 
-    /// Fills node `at` with the segments of `group`, which share their first `depth` bytes.
-    fn build(&mut self, at: usize, group: &[(&[u8], usize)], depth: usize) {
+    /// Fills node `at` with the segments of `group` (indices into the sorted segments), which
+    /// share their first `depth` bytes.
+    fn build<'s>(
+        &mut self,
+        at: usize,
+        segment: &impl Fn(usize) -> &'s [u8],
+        group: Range<usize>,
+        depth: usize,
+    ) {
         // The longest prefix the whole group shares past `depth` (the group is sorted, so the
         // first and last entries bound it).
-        let (first, last) = (group[0].0, group[group.len() - 1].0);
+        let (first, last) = (segment(group.start), segment(group.end - 1));
         let shared = first[depth..]
             .iter()
             .zip(&last[depth..])
@@ -60,41 +68,48 @@ impl Statics {
             .count();
         let end = depth + shared;
         // Sorted: the segment that ends at `end`, if any, comes first.
-        let (target, rest) = match group.split_first() {
-            Some((&(segment, index), rest)) if segment.len() == end => (Some(index), rest),
-            _ => (None, group),
+        let (target, rest) = if first.len() == end {
+            (Some(group.start), group.start + 1..group.end)
+        } else {
+            (None, group)
         };
-        // The rest, in runs of the same next byte; each run is one child.
-        let mut runs: Vec<&[(&[u8], usize)]> = Vec::new();
-        let mut rest = rest;
-        while let Some(&(segment, _)) = rest.first() {
-            let len = rest
-                .iter()
-                .take_while(|(s, _)| s[end] == segment[end])
-                .count();
-            let (run, tail) = rest.split_at(len);
-            runs.push(run);
-            rest = tail;
+        // The rest, in runs of the same next byte; each run is one child. Found twice (to
+        // size the child table, then to fill it) rather than collected.
+        let runs = || {
+            let (mut start, stop) = (rest.start, rest.end);
+            std::iter::from_fn(move || {
+                if start == stop {
+                    return None;
+                }
+                let byte = segment(start)[end];
+                let len = (start..stop)
+                    .take_while(|&i| segment(i)[end] == byte)
+                    .count();
+                start += len;
+                Some((byte, start - len..start))
+            })
+        };
+        let (mut count, mut low, mut high) = (0, 0, 0);
+        for (byte, _) in runs() {
+            if count == 0 {
+                low = byte;
+            }
+            (count, high) = (count + 1, byte);
         }
         let first_child = self.nodes.len();
         self.nodes
-            .extend(runs.iter().map(|_| TrieNode::placeholder()));
-        let next_byte = |run: &[(&[u8], usize)]| run[0].0[end];
-        let (low, high) = match (runs.first(), runs.last()) {
-            (Some(first), Some(last)) => (next_byte(first), next_byte(last)),
-            _ => (0, 0),
-        };
+            .extend((0..count).map(|_| TrieNode::placeholder()));
         let mut children = vec![
             NONE;
-            if runs.is_empty() {
+            if count == 0 {
                 0
             } else {
                 usize::from(high - low) + 1
             }
         ];
-        for (i, run) in runs.iter().enumerate() {
+        for (i, (byte, _)) in runs().enumerate() {
             let index = u32::try_from(first_child + i).expect("fewer than 2^32 trie nodes");
-            children[usize::from(next_byte(run) - low)] = index;
+            children[usize::from(byte - low)] = index;
         }
         self.nodes[at] = TrieNode {
             prefix: first[depth..end].into(),
@@ -102,8 +117,8 @@ impl Statics {
             children: children.into(),
             target,
         };
-        for (i, run) in runs.iter().enumerate() {
-            self.build(first_child + i, run, end + 1);
+        for (i, (_, run)) in runs().enumerate() {
+            self.build(first_child + i, segment, run, end + 1);
         }
     }
 
@@ -188,7 +203,7 @@ mod tests {
     #[test]
     fn finds_whole_segments_only() {
         let segments = ["gists", "git", "issues", "user", "users"];
-        let statics = Statics::new(segments.iter().copied());
+        let statics = Statics::new(&segments, |s| s);
         assert_eq!(statics.find(b"user"), Ok((3, 4)));
         assert_eq!(statics.find(b"users/octocat"), Ok((4, 5)));
         assert_eq!(statics.find(b"user/repos"), Ok((3, 4)));
@@ -203,7 +218,7 @@ mod tests {
         assert_eq!(statics.find(b"userss"), Err(5));
         assert_eq!(statics.find(b""), Err(0));
         assert_eq!(statics.find(b"/user"), Err(0));
-        assert_eq!(Statics::new([].into_iter()).find(b"user"), Err(0));
+        assert_eq!(Statics::new(&[""; 0], |s| s).find(b"user"), Err(0));
     }
 
     #[test]
@@ -224,12 +239,12 @@ mod tests {
 
     #[test]
     fn a_single_segment_and_many_siblings() {
-        let one = Statics::new(["events"].into_iter());
+        let one = Statics::new(&["events"], |s| s);
         assert_eq!(one.find(b"events"), Ok((0, 6)));
         assert_eq!(one.find(b"event"), Err(5));
         let mut many: Vec<String> = (0..2_500).map(|i| format!("r{i}")).collect();
         many.sort();
-        let statics = Statics::new(many.iter().map(String::as_str));
+        let statics = Statics::new(&many, String::as_str);
         for (i, segment) in many.iter().enumerate() {
             let path = format!("{segment}/42");
             assert_eq!(statics.find(path.as_bytes()), Ok((i, segment.len())));

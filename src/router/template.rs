@@ -37,8 +37,36 @@ pub(crate) const MAX_SEGMENTS: usize = 128;
 /// Characters API Gateway accepts in a resource path part, besides letters and digits.
 const STATIC_PUNCTUATION: &str = "-._~:@";
 
+/// Whether each byte may appear in a static segment (letters, digits, `STATIC_PUNCTUATION`):
+/// one load per byte for the check every static segment of every route goes through.
+const STATIC_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let punctuation = STATIC_PUNCTUATION.as_bytes();
+    let mut i = 0;
+    while i < punctuation.len() {
+        table[punctuation[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Parses a template; every mistake is reported, not just the first.
 pub(crate) fn parse(template: &str) -> Result<Vec<Segment<'_>>, Vec<TemplateError>> {
+    let mut segments = Vec::new();
+    parse_into(template, &mut segments).map(|()| segments)
+}
+
+/// [`parse`] into `segments`, which is cleared first: a table's routes share one buffer.
+pub(crate) fn parse_into<'t>(
+    template: &'t str,
+    segments: &mut Vec<Segment<'t>>,
+) -> Result<(), Vec<TemplateError>> {
+    segments.clear();
     if !template.starts_with('/') {
         return Err(vec![error(
             0..template.len().min(1),
@@ -52,53 +80,79 @@ pub(crate) fn parse(template: &str) -> Result<Vec<Segment<'_>>, Vec<TemplateErro
         template
     };
     if body == "/" {
-        return Ok(Vec::new());
+        return Ok(());
     }
-    let mut offset = 1;
-    let count = body[1..].bytes().filter(|&b| b == b'/').count() + 1;
-    // The lookup walks one tree level per segment: a bound on templates bounds its depth.
-    if count > MAX_SEGMENTS {
-        let message =
-            format!("the template has {count} segments, minik allows at most {MAX_SEGMENTS}");
-        return Err(vec![error(0..template.len(), message)]);
-    }
-    let mut segments = Vec::with_capacity(count);
+    let bytes = body.as_bytes();
     let mut errors = Vec::new();
-    for (i, text) in body[1..].split('/').enumerate() {
-        let range = offset..offset + text.len();
-        offset = range.end + 1;
-        let segment = match parse_segment(text, range) {
-            Ok(segment) => segment,
-            Err(mut errs) => {
-                errors.append(&mut errs);
-                continue;
+    let (mut start, mut count) = (1, 0);
+    loop {
+        count += 1;
+        // The lookup walks one tree level per segment: a bound on templates bounds its depth.
+        if count > MAX_SEGMENTS {
+            let count = body[1..].bytes().filter(|&b| b == b'/').count() + 1;
+            let message =
+                format!("the template has {count} segments, minik allows at most {MAX_SEGMENTS}");
+            return Err(vec![error(0..template.len(), message)]);
+        }
+        // The segment runs to the next `/`; one pass finds it and tells a static segment (most
+        // are), which needs nothing more.
+        let (mut end, mut static_bytes) = (start, true);
+        while let Some(&b) = bytes.get(end) {
+            if b == b'/' {
+                break;
             }
-        };
-        if let Segment::Param {
-            name,
-            greedy,
-            range,
-        } = &segment
-        {
-            let seen = |s: &Segment<'_>| matches!(s, Segment::Param { name: n, .. } if n == name);
-            if segments.iter().any(seen) {
-                errors.push(error(
-                    range.clone(),
-                    format!("parameter `{name}` appears twice in the template"),
-                ));
-            }
-            if *greedy && i != count - 1 {
-                let message = format!("greedy parameter `{{{name}+}}` must be the last segment");
-                errors.push(error(range.clone(), message));
+            static_bytes &= STATIC_BYTES[usize::from(b)];
+            end += 1;
+        }
+        let (text, last) = (&body[start..end], end == bytes.len());
+        let range = start..end;
+        start = end + 1;
+        if static_bytes && !text.is_empty() {
+            segments.push(Segment::Static(text));
+        } else {
+            match parse_segment(text, range) {
+                Ok(segment) => push_checked(segment, last, segments, &mut errors),
+                Err(mut errs) => errors.append(&mut errs),
             }
         }
-        segments.push(segment);
+        if last {
+            break;
+        }
     }
     if errors.is_empty() {
-        Ok(segments)
+        Ok(())
     } else {
         Err(errors)
     }
+}
+
+/// Adds a segment `parse_segment` accepted, with the checks a parameter needs: its name is new
+/// to the template, and a greedy one is `last` (it ends the template).
+fn push_checked<'t>(
+    segment: Segment<'t>,
+    last: bool,
+    segments: &mut Vec<Segment<'t>>,
+    errors: &mut Vec<TemplateError>,
+) {
+    if let Segment::Param {
+        name,
+        greedy,
+        range,
+    } = &segment
+    {
+        let seen = |s: &Segment<'_>| matches!(s, Segment::Param { name: n, .. } if n == name);
+        if segments.iter().any(seen) {
+            errors.push(error(
+                range.clone(),
+                format!("parameter `{name}` appears twice in the template"),
+            ));
+        }
+        if *greedy && !last {
+            let message = format!("greedy parameter `{{{name}+}}` must be the last segment");
+            errors.push(error(range.clone(), message));
+        }
+    }
+    segments.push(segment);
 }
 
 fn parse_segment(text: &str, range: Range<usize>) -> Result<Segment<'_>, Vec<TemplateError>> {

@@ -55,7 +55,7 @@ impl Node {
 
     /// Builds the prefix trees of the static children; called once the table is complete.
     pub(crate) fn seal(&mut self) {
-        self.index = Statics::new(self.statics.iter().map(|(s, _)| s.as_ref()));
+        self.index = Statics::new(&self.statics, |(s, _)| s);
         let (params, greedy) = (!self.typed.is_empty(), !self.greedy.is_empty());
         self.static_only = !params && self.string.is_none() && !greedy;
         self.str_only = self.statics.is_empty() && !params && self.string.is_some() && !greedy;
