@@ -1,5 +1,6 @@
 //! The benches' comparisons as plain loops, to count instructions with callgrind, which does
-//! not drift with the machine as wall-clock time does (BENCHMARKS.md, "Instruction counts"):
+//! not drift with the machine as wall-clock time does (BENCHMARKS.md, "Instruction counts").
+//! `python3 benches/instructions.py` counts them all; one alone:
 //!
 //! ```sh
 //! cargo build --release --bin instructions
@@ -8,8 +9,9 @@
 //! ```
 //!
 //! Divide the "Collected" figure by the count. `per-event {minik,axum,floor} EVENT N`,
-//! `lookup {minik,matchit} {hits,misses,PATH} N` (PATH: one path of either list), `startup {minik,matchit} N`,
-//! `scale {10,10000} N`. Every loop checks its results, as the benches do.
+//! `lookup {minik,matchit} {hits,misses,PATH} N` (PATH: one path of either list),
+//! `startup {minik,matchit} N`, `scale {10,10000} N`. Every loop checks its results, as the
+//! benches do.
 
 use std::hint::black_box;
 
