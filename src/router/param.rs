@@ -175,7 +175,7 @@ impl Matcher {
 /// `i64::from_str`, with a short path for up to 18 digits, which cannot overflow: std's
 /// parser is generic over the radix and costs a lookup about 60 instructions for `42`.
 #[inline]
-fn parse_int(segment: &str) -> Option<i64> {
+pub(crate) fn parse_int(segment: &str) -> Option<i64> {
     let bytes = segment.as_bytes();
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', digits)) => (true, digits),
