@@ -47,6 +47,11 @@ enum Kind {
     Str,
     /// An `int` child and no other: a segment is an integer for it or matches nothing.
     Int,
+    /// As `Str`, the child without children of its own: only the path's last segment can
+    /// reach a route through it.
+    StrLeaf,
+    /// As `Int`, the child without children of its own.
+    IntLeaf,
     /// Anything else: the children are tried in precedence order.
     #[default]
     Mixed,
@@ -68,6 +73,14 @@ impl Node {
         &mut self.statics[at].1
     }
 
+    /// No children at all: a path that goes on past this node matches nothing.
+    fn is_leaf(&self) -> bool {
+        self.statics.is_empty()
+            && self.typed.is_empty()
+            && self.string.is_none()
+            && self.greedy.is_empty()
+    }
+
     /// Builds the prefix trees of the static children; called once the table is complete.
     pub(crate) fn seal(&mut self) {
         self.index = Statics::new(&self.statics, |(s, _)| s);
@@ -75,7 +88,9 @@ impl Node {
         let statics = !self.statics.is_empty();
         self.kind = match (statics, &self.typed[..], &self.string, greedy) {
             (_, [], None, false) => Kind::Static,
+            (false, [], Some(child), false) if child.is_leaf() => Kind::StrLeaf,
             (false, [], Some(_), false) => Kind::Str,
+            (false, [(Matcher::Int, child)], None, false) if child.is_leaf() => Kind::IntLeaf,
             (false, [(Matcher::Int, _)], None, false) => Kind::Int,
             _ => Kind::Mixed,
         };
@@ -286,6 +301,32 @@ pub(crate) fn walk<'p, F: FnMut(&[RouteId]) -> bool>(
                     continue;
                 }
             }
+            // The same, for a child without children: the segment must be the path's last
+            // (decoding cannot join two), which misses such as `/authorizations/1/x` find
+            // before a value is made.
+            Kind::StrLeaf | Kind::IntLeaf => {
+                let (end, escaped) = segment_end(path.as_bytes());
+                if end < path.len() {
+                    return false;
+                }
+                if !escaped {
+                    let (value, child) = match (node.kind, &node.typed[..], &node.string) {
+                        (Kind::IntLeaf, [(_, child)], _) => {
+                            let Some(value) = parse_int(path) else {
+                                return false;
+                            };
+                            (ParamValue::Int(value), child)
+                        }
+                        (_, _, Some(child)) if end > 0 => {
+                            (ParamValue::Str(Cow::Borrowed(path)), &**child)
+                        }
+                        _ => return false,
+                    };
+                    values.push(value);
+                    (node, rest) = (child, None);
+                    continue;
+                }
+            }
             Kind::Mixed => {}
         }
         // What the alternatives tried here push is cut off before the next is tried.
@@ -397,6 +438,24 @@ mod tests {
         [[route]]
         path = "/a/{x}/{y}/{z}"
         handler = "axyz"
+
+        [[route]]
+        path = "/leaves/{n}"
+        handler = "leaf_int"
+        params = { n = "int" }
+
+        [[route]]
+        path = "/names/{name}"
+        handler = "leaf_str"
+
+        [[route]]
+        path = "/c/d/{n}"
+        handler = "cdn"
+        params = { n = "int" }
+
+        [[route]]
+        path = "/c/{x}/{y}/{z}"
+        handler = "cxyz"
     "#;
 
     /// The handler and the parameters a lookup finds, or `None` for a 404.
@@ -462,6 +521,36 @@ mod tests {
             found("/users/a%20b/repos", true),
             route("repos", &[text("a%20b")])
         );
+    }
+
+    #[test]
+    fn a_parameter_without_children_takes_the_last_segment_only() {
+        use ParamValue::Int;
+        assert_eq!(found("/leaves/5", false), route("leaf_int", &[Int(5)]));
+        assert_eq!(found("/leaves/5/", false), route("leaf_int", &[Int(5)]));
+        assert_eq!(found("/leaves/%35", false), route("leaf_int", &[Int(5)]));
+        assert_eq!(found("/leaves/5/x", false), None);
+        assert_eq!(found("/leaves/%35/x", false), None);
+        assert_eq!(found("/leaves/5//", false), None);
+        assert_eq!(found("/leaves/x", false), None);
+        assert_eq!(found("/leaves", false), None);
+        assert_eq!(
+            found("/names/ada", false),
+            route("leaf_str", &[text("ada")])
+        );
+        let spaced = route("leaf_str", &[text("a b")]);
+        assert_eq!(found("/names/a%20b", false), spaced);
+        assert_eq!(
+            found("/names/a%2Fb", false),
+            route("leaf_str", &[text("a/b")])
+        );
+        assert_eq!(found("/names/a/b", false), None);
+        assert_eq!(found("/names//", false), None);
+        assert_eq!(found("/names/%FF", false), None);
+        // The leaf refuses `7/q`: `{x}` is tried next.
+        let xyz = [text("d"), text("7"), text("q")];
+        assert_eq!(found("/c/d/7/q", false), route("cxyz", &xyz));
+        assert_eq!(found("/c/d/7", false), route("cdn", &[Int(7)]));
     }
 
     #[test]
