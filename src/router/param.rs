@@ -173,19 +173,25 @@ impl Matcher {
 }
 
 /// `i64::from_str`, with a short path for up to 18 digits, which cannot overflow: std's
-/// parser is generic over the radix and costs a lookup about 60 instructions for `42`.
+/// parser is generic over the radix and costs a lookup about 60 instructions for `42`. Digits
+/// without a sign, the ids paths carry, are told apart by their first byte.
 #[inline]
-fn parse_int(segment: &str) -> Option<i64> {
-    let bytes = segment.as_bytes();
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', digits)) => (true, digits),
-        Some((b'+', digits)) => (false, digits),
-        _ => (false, bytes),
-    };
-    if digits.is_empty() || digits.len() > 18 {
-        return segment.parse().ok();
+pub(crate) fn parse_int(segment: &str) -> Option<i64> {
+    match segment.as_bytes() {
+        [first @ b'0'..=b'9', rest @ ..] if rest.len() < 18 => {
+            accumulate(rest, i64::from(first - b'0'))
+        }
+        [b'-', digits @ ..] if (1..=18).contains(&digits.len()) => {
+            accumulate(digits, 0).map(|value| -value)
+        }
+        [b'+', digits @ ..] if (1..=18).contains(&digits.len()) => accumulate(digits, 0),
+        _ => segment.parse().ok(),
     }
-    let mut value: i64 = 0;
+}
+
+/// `value` followed by `digits` in decimal; `None` if one is not a digit. No overflow check:
+/// the caller passes 18 digits at most.
+fn accumulate(digits: &[u8], mut value: i64) -> Option<i64> {
     for &byte in digits {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
@@ -193,7 +199,7 @@ fn parse_int(segment: &str) -> Option<i64> {
         }
         value = value * 10 + i64::from(digit);
     }
-    Some(if negative { -value } else { value })
+    Some(value)
 }
 
 /// A UUID in the canonical 8-4-4-4-12 hyphenated form only: `uuid::Uuid::try_parse` also takes
@@ -277,6 +283,11 @@ mod tests {
             "--1",
             "+-1",
             "999999999999999999",
+            "1234567890123456789",
+            "00000000000000000000042",
+            "+999999999999999999",
+            "+1000000000000000000",
+            "4-2",
             "-999999999999999999",
             "1000000000000000000",
             "9223372036854775807",

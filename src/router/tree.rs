@@ -4,9 +4,11 @@
 //! nothing. The static children of a node are found by comparing the path with a byte-level
 //! prefix tree of their segments in place ([`Statics`]); the end of a segment is searched for,
 //! and a `%` in it decoded, only when a parameter may take it or the comparison failed on an
-//! escape; a node with static children only is left by a loop, not a recursion; parameter
-//! values are kept inline for the first four; the method is reduced to one bit before the walk;
-//! and the walk is generic over what it does at a matching node, so the compiler inlines it.
+//! escape; a node whose children leave nothing to try if they fail (static children only, or
+//! one `str` or `int` parameter alone) is left by a loop, not a recursion, through a shortcut
+//! chosen by one byte of the node; parameter values are kept inline for the first four; the
+//! method is reduced to one bit before the walk; and the walk is generic over what it does at a
+//! matching node, so the compiler inlines it.
 
 use std::borrow::Cow;
 use std::mem::ManuallyDrop;
@@ -15,7 +17,7 @@ use smallvec::SmallVec;
 
 use super::RouteId;
 use super::method::MethodSet;
-use super::param::{Matcher, ParamValue};
+use super::param::{Matcher, ParamValue, parse_int};
 use super::statics::Statics;
 
 #[derive(Debug, Default)]
@@ -31,10 +33,28 @@ pub(crate) struct Node {
     pub(crate) greedy: Vec<RouteId>,
     /// Routes whose template ends at this node.
     pub(crate) routes: Vec<RouteId>,
+    /// Which shortcut the walk may take at this node, decided once by [`Node::seal`].
+    kind: Kind,
+}
+
+/// The children of a node, as far as the walk's shortcuts care: one byte read per node picks
+/// the shortcut, where a flag per shortcut costs a test each.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Kind {
     /// No typed, `str` or greedy children: a segment matches a static child or nothing.
-    static_only: bool,
+    Static,
     /// A `str` child and no other: any non-empty segment is taken by it.
-    str_only: bool,
+    Str,
+    /// An `int` child and no other: a segment is an integer for it or matches nothing.
+    Int,
+    /// As `Str`, the child without children of its own: only the path's last segment can
+    /// reach a route through it.
+    StrLeaf,
+    /// As `Int`, the child without children of its own.
+    IntLeaf,
+    /// Anything else: the children are tried in precedence order.
+    #[default]
+    Mixed,
 }
 
 impl Node {
@@ -53,12 +73,27 @@ impl Node {
         &mut self.statics[at].1
     }
 
+    /// No children at all: a path that goes on past this node matches nothing.
+    fn is_leaf(&self) -> bool {
+        self.statics.is_empty()
+            && self.typed.is_empty()
+            && self.string.is_none()
+            && self.greedy.is_empty()
+    }
+
     /// Builds the prefix trees of the static children; called once the table is complete.
     pub(crate) fn seal(&mut self) {
         self.index = Statics::new(&self.statics, |(s, _)| s);
-        let (params, greedy) = (!self.typed.is_empty(), !self.greedy.is_empty());
-        self.static_only = !params && self.string.is_none() && !greedy;
-        self.str_only = self.statics.is_empty() && !params && self.string.is_some() && !greedy;
+        let greedy = !self.greedy.is_empty();
+        let statics = !self.statics.is_empty();
+        self.kind = match (statics, &self.typed[..], &self.string, greedy) {
+            (_, [], None, false) => Kind::Static,
+            (false, [], Some(child), false) if child.is_leaf() => Kind::StrLeaf,
+            (false, [], Some(_), false) => Kind::Str,
+            (false, [(Matcher::Int, child)], None, false) if child.is_leaf() => Kind::IntLeaf,
+            (false, [(Matcher::Int, _)], None, false) => Kind::Int,
+            _ => Kind::Mixed,
+        };
         for (_, child) in &mut self.statics {
             child.seal();
         }
@@ -233,35 +268,77 @@ pub(crate) fn walk<'p, F: FnMut(&[RouteId]) -> bool>(
         let Some(path) = rest else {
             return !node.routes.is_empty() && visit(&node.routes);
         };
-        // The most common parameter, `{owner}` alone below `/repos`, needs no alternatives.
-        if let (true, Some(child)) = (node.str_only, &node.string) {
-            let (end, escaped) = segment_end(path.as_bytes());
-            if end > 0 && !escaped {
-                values.push(ParamValue::Str(Cow::Borrowed(&path[..end])));
-                (node, rest) = (child, path.get(end + 1..));
-                continue;
+        match node.kind {
+            // Static segments hold no `%`: they are compared with the path's bytes in place.
+            Kind::Static => match node.index.find(path.as_bytes()) {
+                Ok((at, len)) => {
+                    (node, rest) = (&node.statics[at].1, path.get(len + 1..));
+                    continue;
+                }
+                // Nothing else to try, unless decoding an escape may still match a segment.
+                Err(at) if decoded || path.as_bytes().get(at) != Some(&b'%') => return false,
+                Err(_) => {}
+            },
+            // The most common parameter, `{owner}` alone below `/repos`, needs no alternatives.
+            Kind::Str => {
+                let (end, escaped) = segment_end(path.as_bytes());
+                if let (true, Some(child)) = (end > 0 && !escaped, &node.string) {
+                    values.push(ParamValue::Str(Cow::Borrowed(&path[..end])));
+                    (node, rest) = (child, path.get(end + 1..));
+                    continue;
+                }
             }
+            // `{id}` alone below `/gists`: no alternatives either, and the integer parsed here.
+            Kind::Int => {
+                let (end, escaped) = segment_end(path.as_bytes());
+                if !escaped {
+                    // Empty segments are not integers.
+                    let Some(value) = parse_int(&path[..end]) else {
+                        return false;
+                    };
+                    values.push(ParamValue::Int(value));
+                    (node, rest) = (&node.typed[0].1, path.get(end + 1..));
+                    continue;
+                }
+            }
+            // The same, for a child without children: the segment must be the path's last
+            // (decoding cannot join two), which misses such as `/authorizations/1/x` find
+            // before a value is made.
+            Kind::StrLeaf | Kind::IntLeaf => {
+                let (end, escaped) = segment_end(path.as_bytes());
+                if end < path.len() {
+                    return false;
+                }
+                if !escaped {
+                    let (value, child) = match (node.kind, &node.typed[..], &node.string) {
+                        (Kind::IntLeaf, [(_, child)], _) => {
+                            let Some(value) = parse_int(path) else {
+                                return false;
+                            };
+                            (ParamValue::Int(value), child)
+                        }
+                        (_, _, Some(child)) if end > 0 => {
+                            (ParamValue::Str(Cow::Borrowed(path)), &**child)
+                        }
+                        _ => return false,
+                    };
+                    values.push(value);
+                    (node, rest) = (child, None);
+                    continue;
+                }
+            }
+            Kind::Mixed => {}
         }
         // What the alternatives tried here push is cut off before the next is tried.
         let mark = values.len();
-        // Static segments hold no `%`: they are compared with the path's bytes in place.
-        match node.index.find(path.as_bytes()) {
-            Ok((at, len)) => {
-                let (child, tail) = (&node.statics[at].1, path.get(len + 1..));
-                if node.static_only {
-                    (node, rest) = (child, tail);
-                    continue;
-                }
-                if walk(child, tail, decoded, values, visit) {
-                    return true;
-                }
-                values.truncate(mark);
+        // A static-only node comes here only for a `%` where its segments failed: its find
+        // fails again, and the decoded segment has its chance below.
+        if let Ok((at, len)) = node.index.find(path.as_bytes()) {
+            let child = &node.statics[at].1;
+            if walk(child, path.get(len + 1..), decoded, values, visit) {
+                return true;
             }
-            // Nothing else to try here, unless decoding an escape may still match a segment.
-            Err(at) if node.static_only && (decoded || path.as_bytes().get(at) != Some(&b'%')) => {
-                return false;
-            }
-            Err(_) => {}
+            values.truncate(mark);
         }
         // The segment must now be delimited, and decoded if it has a `%` (which gives the
         // static children another chance).
@@ -334,6 +411,161 @@ pub(crate) fn walk<'p, F: FnMut(&[RouteId]) -> bool>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::router::{MatchError, RouteTable};
+    use http::Method;
+
+    /// A table whose nodes take each of the walk's shortcuts, and alternatives to fall back on.
+    const ROUTES: &str = r#"
+        [[route]]
+        path = "/gists/{id}"
+        handler = "gist"
+        params = { id = "int" }
+
+        [[route]]
+        path = "/gists/{id}/star"
+        handler = "star"
+        params = { id = "int" }
+
+        [[route]]
+        path = "/users/{user}/repos"
+        handler = "repos"
+
+        [[route]]
+        path = "/a/b/{n}/end"
+        handler = "abn"
+        params = { n = "int" }
+
+        [[route]]
+        path = "/a/{x}/{y}/{z}"
+        handler = "axyz"
+
+        [[route]]
+        path = "/leaves/{n}"
+        handler = "leaf_int"
+        params = { n = "int" }
+
+        [[route]]
+        path = "/names/{name}"
+        handler = "leaf_str"
+
+        [[route]]
+        path = "/c/d/{n}"
+        handler = "cdn"
+        params = { n = "int" }
+
+        [[route]]
+        path = "/c/{x}/{y}/{z}"
+        handler = "cxyz"
+    "#;
+
+    /// The handler and the parameters a lookup finds, or `None` for a 404.
+    fn found(path: &str, decoded: bool) -> Option<(String, Vec<ParamValue<'static>>)> {
+        let table = RouteTable::from_toml("walk.toml", ROUTES).unwrap();
+        match table.lookup(&Method::GET, path, decoded) {
+            Ok(found) => {
+                let handler = found.route().handler().to_owned();
+                let values = found.into_values().into_iter();
+                Some((handler, values.map(ParamValue::into_owned).collect()))
+            }
+            Err(MatchError::NotFound) => None,
+            Err(error) => panic!("{path}: {error:?}"),
+        }
+    }
+
+    fn route(
+        handler: &str,
+        values: &[ParamValue<'static>],
+    ) -> Option<(String, Vec<ParamValue<'static>>)> {
+        Some((handler.to_owned(), values.to_vec()))
+    }
+
+    fn text(s: &str) -> ParamValue<'static> {
+        ParamValue::Str(Cow::Owned(s.to_owned()))
+    }
+
+    #[test]
+    fn an_int_only_node_takes_integers_and_nothing_else() {
+        use ParamValue::Int;
+        assert_eq!(found("/gists/42", false), route("gist", &[Int(42)]));
+        assert_eq!(found("/gists/-7/star", false), route("star", &[Int(-7)]));
+        assert_eq!(found("/gists/+7", false), route("gist", &[Int(7)]));
+        let max = "/gists/9223372036854775807";
+        assert_eq!(found(max, false), route("gist", &[Int(i64::MAX)]));
+        assert_eq!(found("/gists/9223372036854775808", false), None);
+        assert_eq!(found("/gists/4a", false), None);
+        assert_eq!(found("/gists/-", false), None);
+        assert_eq!(found("/gists//star", false), None);
+        assert_eq!(found("/gists/42/", false), route("gist", &[Int(42)]));
+        assert_eq!(found("/gists/42/other", false), None);
+    }
+
+    #[test]
+    fn escapes_leave_the_shortcuts_for_the_general_walk() {
+        use ParamValue::Int;
+        // Decoded, an integer.
+        assert_eq!(found("/gists/%34%32", false), route("gist", &[Int(42)]));
+        assert_eq!(found("/gists/4%32/star", false), route("star", &[Int(42)]));
+        // A static segment spelled with an escape.
+        assert_eq!(found("/gist%73/7/st%61r", false), route("star", &[Int(7)]));
+        assert_eq!(
+            found("/%75sers/a%20b/repos", false),
+            route("repos", &[text("a b")])
+        );
+        // Invalid UTF-8 once decoded matches nothing.
+        assert_eq!(found("/gists/%FF", false), None);
+        assert_eq!(found("/users/%FF/repos", false), None);
+        // A path decoded already: a `%` is a character, decoded again by nothing.
+        assert_eq!(found("/gists/%34%32", true), None);
+        assert_eq!(found("/gist%73/7", true), None);
+        assert_eq!(
+            found("/users/a%20b/repos", true),
+            route("repos", &[text("a%20b")])
+        );
+    }
+
+    #[test]
+    fn a_parameter_without_children_takes_the_last_segment_only() {
+        use ParamValue::Int;
+        assert_eq!(found("/leaves/5", false), route("leaf_int", &[Int(5)]));
+        assert_eq!(found("/leaves/5/", false), route("leaf_int", &[Int(5)]));
+        assert_eq!(found("/leaves/%35", false), route("leaf_int", &[Int(5)]));
+        assert_eq!(found("/leaves/5/x", false), None);
+        assert_eq!(found("/leaves/%35/x", false), None);
+        assert_eq!(found("/leaves/5//", false), None);
+        assert_eq!(found("/leaves/x", false), None);
+        assert_eq!(found("/leaves", false), None);
+        assert_eq!(
+            found("/names/ada", false),
+            route("leaf_str", &[text("ada")])
+        );
+        let spaced = route("leaf_str", &[text("a b")]);
+        assert_eq!(found("/names/a%20b", false), spaced);
+        assert_eq!(
+            found("/names/a%2Fb", false),
+            route("leaf_str", &[text("a/b")])
+        );
+        assert_eq!(found("/names/a/b", false), None);
+        assert_eq!(found("/names//", false), None);
+        assert_eq!(found("/names/%FF", false), None);
+        // The leaf refuses `7/q`: `{x}` is tried next.
+        let xyz = [text("d"), text("7"), text("q")];
+        assert_eq!(found("/c/d/7/q", false), route("cxyz", &xyz));
+        assert_eq!(found("/c/d/7", false), route("cdn", &[Int(7)]));
+    }
+
+    #[test]
+    fn a_failed_shortcut_backtracks_with_its_values_cut_off() {
+        use ParamValue::Int;
+        assert_eq!(found("/a/b/7/end", false), route("abn", &[Int(7)]));
+        // `{n}` takes `7`, `end` does not match: `7` is cut off before `{x}` is tried.
+        let xyz = [text("b"), text("7"), text("other")];
+        assert_eq!(found("/a/b/7/other", false), route("axyz", &xyz));
+        // `{n}` refuses `c`.
+        let xyz = [text("b"), text("c"), text("end")];
+        assert_eq!(found("/a/b/c/end", false), route("axyz", &xyz));
+        assert_eq!(found("/users//repos", false), None);
+        assert_eq!(found("/users/octocat", false), None);
+    }
 
     #[test]
     fn segment_ends_agree_with_a_byte_by_byte_search() {
