@@ -258,25 +258,23 @@ impl Statics {
         let word = first_word(path);
         // The high bit of each `/` byte, and maybe of bytes after one: the lowest is exact.
         let slashes = (word ^ SLASHES).wrapping_sub(ONES) & !(word ^ SLASHES) & HIGHS;
-        // Where the segment ends, or 8 if past the word.
-        let end = if slashes == 0 {
-            8
-        } else {
-            (slashes.trailing_zeros() / 8) as usize
-        }
-        .min(path.len());
+        // Where the segment ends: 8 if past the word (64 trailing zeros), the path's end if
+        // sooner.
+        let end = ((slashes.trailing_zeros() / 8) as usize).min(path.len());
         let key = word & MASKS[end];
-        let mut at = self.home(key);
-        for _ in 0..=self.probes {
+        let (mut at, mut left) = (self.home(key), self.probes);
+        loop {
             let slot = self.slots.get(at)?;
             if slot.words[0] == key && usize::from(slot.short) == end {
                 let len = usize::from(slot.len);
                 return (len < 8 || long_matches(slot, path))
                     .then_some((slot.target as usize, len));
             }
-            at = (at + 1) & (self.slots.len() - 1);
+            if left == 0 {
+                return None;
+            }
+            (at, left) = ((at + 1) & (self.slots.len() - 1), left - 1);
         }
-        None
     }
 
     /// [`Statics::find`] by the prefix tree, which also says where a failed search stopped.
@@ -307,7 +305,7 @@ impl Statics {
 /// Whether `path`, whose first eight bytes are those of the segment in `slot`, holds the rest
 /// of it followed by `/` or by nothing (`false` too for segments longer than `slot` holds,
 /// which the prefix tree will compare).
-#[inline(never)]
+#[inline]
 fn long_matches(slot: &Slot, path: &[u8]) -> bool {
     let len = usize::from(slot.len);
     let next = first_word(path.get(8..).unwrap_or_default());
