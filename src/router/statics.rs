@@ -1,21 +1,70 @@
-//! The static children of a tree node, as a byte-level prefix tree.
+//! The static children of a tree node: a hash table of their first words for the lookups that
+//! match, and a byte-level prefix tree for the ones that do not.
 //!
-//! Design note: a lookup compares the request path with the static segments of a node in place,
-//! byte by byte, without first finding where the path's segment ends: the tree stops at the
-//! first byte no segment has (most misses end there), and a segment matches when the path
-//! continues with `/` or ends right after it. Segments never contain `/`, so at each byte at
-//! most one branch can match and the search never backtracks; its cost is the length of the
-//! segment, whatever the number of siblings (a node of 2,500 static children costs what a node
-//! of 3 does, which a linear scan would not and a hash would only after scanning the segment).
+//! Design note: most lookups that reach a node with static segments match one of them, and
+//! most segments are at most sixteen bytes long. Such a lookup reads the path's first eight
+//! bytes as one word, finds the segment's end in it (a `/`) with a few word operations, and
+//! looks the bytes before it up in a small hash table (a multiplication and a shift; the
+//! factor is chosen when the table is built so that most segments sit in the slot their
+//! search starts from). The slot's words are compared with the path's whole: a few dozen
+//! instructions, whatever the number of siblings, where a walk down the prefix tree costs as
+//! many per byte it branches on.
+//!
+//! The prefix tree answers when the table does not: for longer segments, and for a path that
+//! matches none, where it also finds the first byte that no segment continues with (a
+//! percent-escape there may still decode to a segment). The tree compares the path with the
+//! segments in place: it stops at the first byte no segment has, and a segment matches when
+//! the path continues with `/` or ends right after it. Segments never contain `/`, so at each
+//! byte at most one branch can match and the search never backtracks.
 
 use std::ops::Range;
 
-/// The prefix tree of a node's static segments; each segment maps to its position in the
-/// node's list of static children.
+/// A node's static segments, in a hash table and a prefix tree; each segment maps to its
+/// position in the node's list of static children.
 #[derive(Debug, Default)]
 pub(crate) struct Statics {
+    /// The segments by their first eight bytes, in open addressing (at least half the slots
+    /// are empty); empty when there are no segments.
+    slots: Box<[Slot]>,
+    /// What a segment's first word is multiplied by, then shifted right by, to give the slot
+    /// its search starts from.
+    factor: u64,
+    shift: u32,
+    /// The most slots any segment lies past the one its search starts from.
+    probes: u32,
     /// The tree's nodes, the root first.
     nodes: Vec<TrieNode>,
+}
+
+/// A segment in [`Statics::slots`].
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// Its first sixteen bytes (zeros past its end) as two little-endian words. Longer
+    /// segments are compared by the prefix tree.
+    words: [u64; 2],
+    /// Its position among the node's static children.
+    target: u32,
+    /// Its length, or [`LONG`] if longer than `words` holds.
+    len: u8,
+    /// How many of its bytes `words[0]` holds (at most 8); [`EMPTY`] for an empty slot.
+    short: u8,
+}
+
+/// The [`Slot::len`] of segments longer than sixteen bytes.
+const LONG: u8 = 17;
+
+/// The [`Slot::short`] of an empty slot, which no path matches.
+const EMPTY: u8 = u8::MAX;
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot {
+            words: [0; 2],
+            target: 0,
+            len: 0,
+            short: EMPTY,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -35,18 +84,80 @@ struct TrieNode {
 const NONE: u32 = u32::MAX;
 
 impl Statics {
-    /// The tree of the segments of `items` (`segment` gives an item's), which must be sorted,
-    /// distinct and non-empty; a match returns a segment's index in that slice.
+    /// The table and tree of the segments of `items` (`segment` gives an item's), which must
+    /// be sorted, distinct and non-empty; a match returns a segment's index in that slice.
     pub(crate) fn new<T>(items: &[T], segment: impl Fn(&T) -> &str) -> Self {
-        let mut statics = Statics { nodes: Vec::new() };
+        let mut statics = Statics::default();
         if !items.is_empty() {
             let segment = |i: usize| segment(&items[i]).as_bytes();
+            statics.fill_slots(items.len(), &segment);
             // A node either ends a segment or has two children or more: at most 2n - 1 nodes.
             statics.nodes.reserve_exact(2 * items.len() - 1);
             statics.nodes.push(TrieNode::placeholder());
             statics.build(0, &segment, 0..items.len(), 0);
         }
         statics
+    }
+
+    /// Puts the `count` segments in the hash table: with the first of a few factors that
+    /// gives each segment the slot its search starts from, or else the one that puts them
+    /// nearest to it.
+    fn fill_slots<'s>(&mut self, count: usize, segment: &impl Fn(usize) -> &'s [u8]) {
+        const FACTORS: [u64; 8] = [
+            0x9e37_79b9_7f4a_7c15,
+            0xc2b2_ae3d_27d4_eb4f,
+            0x1656_67b1_9e37_79f9,
+            0xd6e8_feb8_6659_fd93,
+            0xa076_1d64_78bd_642f,
+            0xe703_7ed1_a0b4_28db,
+            0x8ebc_6af0_9c88_c6e3,
+            0x5899_65cc_7537_4cc3,
+        ];
+        // Four slots a segment in small nodes, which makes a factor that separates them all
+        // likely to be among the few; two in large ones.
+        let size = (if count <= 64 { 4 } else { 2 } * count).next_power_of_two();
+        self.shift = 64 - size.trailing_zeros();
+        let slots: Vec<Slot> = (0..count)
+            .map(|i| {
+                let bytes = segment(i);
+                let word = |from: usize| first_word(bytes.get(from..).unwrap_or_default());
+                Slot {
+                    words: [word(0), word(8)],
+                    target: u32::try_from(i).expect("fewer than 2^32 segments"),
+                    len: bytes.len().min(LONG.into()) as u8,
+                    short: bytes.len().min(8) as u8,
+                }
+            })
+            .collect();
+        let mut best: Option<(u32, Box<[Slot]>, u64)> = None;
+        for factor in FACTORS {
+            self.factor = factor;
+            let mut table = vec![Slot::default(); size];
+            let mut probes = 0;
+            for slot in &slots {
+                let (mut at, mut distance) = (self.home(slot.words[0]), 0);
+                while table[at].short != EMPTY {
+                    (at, distance) = ((at + 1) % size, distance + 1);
+                }
+                table[at] = *slot;
+                probes = probes.max(distance);
+            }
+            if best.as_ref().is_none_or(|(least, ..)| probes < *least) {
+                best = Some((probes, table.into(), factor));
+            }
+            if probes == 0 {
+                break;
+            }
+        }
+        if let Some((probes, table, factor)) = best {
+            (self.probes, self.slots, self.factor) = (probes, table, factor);
+        }
+    }
+
+    /// The slot where the search for a segment of this first word starts.
+    #[inline(always)]
+    fn home(&self, head: u64) -> usize {
+        (head.wrapping_mul(self.factor) >> self.shift) as usize
     }
 
     /// Fills node `at` with the segments of `group` (indices into the sorted segments), which
@@ -129,6 +240,46 @@ impl Statics {
     /// they are.
     #[inline]
     pub(crate) fn find(&self, path: &[u8]) -> Result<(usize, usize), usize> {
+        if self.slots.is_empty() {
+            return Err(0);
+        }
+        match self.lookup(path) {
+            Some(found) => Ok(found),
+            None => self.climb(path),
+        }
+    }
+
+    /// The segment `path` starts with, found by its first eight bytes.
+    #[inline(always)]
+    fn lookup(&self, path: &[u8]) -> Option<(usize, usize)> {
+        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+        let word = first_word(path);
+        // The high bit of each `/` byte, and maybe of bytes after one: the lowest is exact.
+        let slashes = (word ^ SLASHES).wrapping_sub(ONES) & !(word ^ SLASHES) & HIGHS;
+        // Where the segment ends: 8 if past the word (64 trailing zeros), the path's end if
+        // sooner.
+        let end = ((slashes.trailing_zeros() / 8) as usize).min(path.len());
+        let key = word & MASKS[end];
+        let (mut at, mut left) = (self.home(key), self.probes);
+        loop {
+            let slot = self.slots.get(at)?;
+            if slot.words[0] == key && usize::from(slot.short) == end {
+                let len = usize::from(slot.len);
+                return (len < 8 || long_matches(slot, path))
+                    .then_some((slot.target as usize, len));
+            }
+            if left == 0 {
+                return None;
+            }
+            (at, left) = ((at + 1) & (self.slots.len() - 1), left - 1);
+        }
+    }
+
+    /// [`Statics::find`] by the prefix tree, which also says where a failed search stopped.
+    #[inline(never)]
+    fn climb(&self, path: &[u8]) -> Result<(usize, usize), usize> {
         let mut node = self.nodes.first().ok_or(0_usize)?;
         let mut at = 0;
         loop {
@@ -148,6 +299,54 @@ impl Statics {
                 }
             }
         }
+    }
+}
+
+/// Whether `path`, whose first eight bytes are those of the segment in `slot`, holds the rest
+/// of it followed by `/` or by nothing (`false` too for segments longer than `slot` holds,
+/// which the prefix tree will compare).
+#[inline]
+fn long_matches(slot: &Slot, path: &[u8]) -> bool {
+    let len = usize::from(slot.len);
+    let next = first_word(path.get(8..).unwrap_or_default());
+    let ends = path.len() == len || path.get(len) == Some(&b'/');
+    len < usize::from(LONG)
+        && (next ^ slot.words[1]) & MASKS[len - 8] == 0
+        && path.len() >= len
+        && ends
+}
+
+/// The bits of a little-endian word that hold its first `n` bytes.
+const MASKS: [u64; 9] = {
+    let mut masks = [u64::MAX; 9];
+    let mut n = 0;
+    while n < 8 {
+        masks[n] = (1 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
+/// The first eight bytes of `bytes` as a little-endian word, zeros past its end. Shorter
+/// slices are read as two overlapping halves (or three bytes), not byte by byte.
+#[inline]
+fn first_word(bytes: &[u8]) -> u64 {
+    if let Some(eight) = bytes.first_chunk::<8>() {
+        return u64::from_le_bytes(*eight);
+    }
+    let len = bytes.len();
+    let four = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            bytes[at..at + 4].try_into().expect("four bytes"),
+        ))
+    };
+    if len >= 4 {
+        four(0) | four(len - 4) << (8 * (len - 4))
+    } else if len > 0 {
+        let byte = |at: usize| u64::from(bytes[at]) << (8 * at);
+        byte(0) | byte(len / 2) | byte(len - 1)
+    } else {
+        0
     }
 }
 
@@ -250,5 +449,97 @@ mod tests {
             assert_eq!(statics.find(path.as_bytes()), Ok((i, segment.len())));
         }
         assert_eq!(statics.find(b"r2500"), Err(4));
+    }
+
+    /// What [`Statics::find`] must return, found the slow way.
+    fn naive(segments: &[Vec<u8>], path: &[u8]) -> Result<(usize, usize), usize> {
+        let found = segments.iter().position(|segment| {
+            path.starts_with(segment) && matches!(path.get(segment.len()), None | Some(b'/'))
+        });
+        if let Some(i) = found {
+            return Ok((i, segments[i].len()));
+        }
+        let shared =
+            |segment: &Vec<u8>| segment.iter().zip(path).take_while(|(a, b)| a == b).count();
+        Err(segments.iter().map(shared).max().unwrap_or(0))
+    }
+
+    #[test]
+    fn agrees_with_a_naive_search_on_generated_segments() {
+        // A small xorshift generator: the same cases on every run, no dependency.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        // Few distinct bytes, so that segments share prefixes; a zero byte, as a path read
+        // past its end would be; `%`; and lengths around the word sizes.
+        let alphabet = b"ab%\0z";
+        for round in 0..3_000 {
+            // Now and then more than the 64 segments above which tables have fewer slots.
+            let most = match round % 50 {
+                0 => 200,
+                n if n % 3 == 0 => 40,
+                _ => 7,
+            };
+            let count = 1 + next(most);
+            let mut segments: Vec<Vec<u8>> = (0..count)
+                .map(|_| {
+                    let long = next(4) == 0;
+                    let len = 1 + next(if long { 20 } else { 9 });
+                    (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
+                })
+                .collect();
+            segments.sort();
+            segments.dedup();
+            let statics = Statics::new(&segments, |s| std::str::from_utf8(s).unwrap());
+            for _ in 0..40 {
+                // A segment, cut or altered somewhere, and maybe followed by more path.
+                let pick = next(segments.len());
+                let mut path = segments[pick].clone();
+                match next(4) {
+                    0 => {
+                        let len = next(path.len() + 1);
+                        path.truncate(len);
+                    }
+                    1 => {
+                        let at = next(path.len());
+                        let byte = alphabet[next(alphabet.len())];
+                        path[at] = byte;
+                    }
+                    _ => {}
+                }
+                match next(4) {
+                    0 => path.extend_from_slice(b"/rest"),
+                    1 => {
+                        let byte = alphabet[next(alphabet.len())];
+                        path.push(byte);
+                    }
+                    _ => {}
+                }
+                assert_eq!(
+                    statics.find(&path),
+                    naive(&segments, &path),
+                    "{segments:?} {path:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn first_words_read_zeros_past_the_end() {
+        let bytes: Vec<u8> = (1..=12).collect();
+        for len in 0..=12 {
+            let mut eight = [0; 8];
+            let n = len.min(8);
+            eight[..n].copy_from_slice(&bytes[..n]);
+            assert_eq!(
+                first_word(&bytes[..len]),
+                u64::from_le_bytes(eight),
+                "{len}"
+            );
+        }
     }
 }
