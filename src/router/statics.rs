@@ -80,6 +80,21 @@ struct TrieNode {
     target: Option<usize>,
 }
 
+/// Whether a failed [`Statics::find`] stopped at a `%`, which decoding may turn into the byte
+/// a segment continues with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Escaped(pub(crate) bool);
+
+/// What the hash table says of a path.
+enum Probe {
+    /// The segment at this index, this long.
+    Found(usize, usize),
+    /// No segment.
+    Absent,
+    /// Only the prefix tree can tell.
+    Unsure,
+}
+
 /// No child for this byte; never a valid index in `nodes`, so `nodes.get` turns it into `None`.
 const NONE: u32 = u32::MAX;
 
@@ -234,50 +249,65 @@ impl Statics {
     }
 
     /// The static segment at the start of `path`: its index and length, when `path` holds one
-    /// of the segments followed by `/` or by nothing. Otherwise the position of the first byte
-    /// that no segment continues with (the path's length if it ended first): a percent-decoded
-    /// path can match only if that byte is a `%`, as decoding leaves the bytes before it as
-    /// they are.
-    #[inline]
-    pub(crate) fn find(&self, path: &[u8]) -> Result<(usize, usize), usize> {
+    /// of the segments followed by `/` or by nothing. Otherwise whether the first byte that no
+    /// segment continues with is a `%`: only then can the percent-decoded path match, as
+    /// decoding leaves the bytes before the escape as they are.
+    #[inline(always)]
+    pub(crate) fn find(&self, path: &[u8]) -> Result<(usize, usize), Escaped> {
         if self.slots.is_empty() {
-            return Err(0);
+            return Err(Escaped(false));
         }
         match self.lookup(path) {
-            Some(found) => Ok(found),
-            None => self.climb(path),
+            Probe::Found(at, len) => Ok((at, len)),
+            Probe::Absent => Err(Escaped(false)),
+            Probe::Unsure => self
+                .climb(path)
+                .map_err(|at| Escaped(path.get(at) == Some(&b'%'))),
         }
     }
 
-    /// The segment `path` starts with, found by its first eight bytes.
+    /// The segment `path` starts with, found by its first eight bytes; a path whose segment
+    /// lies in them and holds no `%` is answered whether it matches or not.
     #[inline(always)]
-    fn lookup(&self, path: &[u8]) -> Option<(usize, usize)> {
+    fn lookup(&self, path: &[u8]) -> Probe {
         const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
         const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-        const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+        // The high bit of each byte of `word` equal to `byte`, and maybe of bytes after one (a
+        // borrow spreads upwards only from a byte that is equal): the lowest bit is exact.
+        let equal = |word: u64, byte: u8| {
+            let x = word ^ (ONES * u64::from(byte));
+            x.wrapping_sub(ONES) & !x & HIGHS
+        };
         let word = first_word(path);
-        // The high bit of each `/` byte, and maybe of bytes after one: the lowest is exact.
-        let slashes = (word ^ SLASHES).wrapping_sub(ONES) & !(word ^ SLASHES) & HIGHS;
         // Where the segment ends: 8 if past the word (64 trailing zeros), the path's end if
         // sooner.
-        let end = ((slashes.trailing_zeros() / 8) as usize).min(path.len());
+        let end = ((equal(word, b'/').trailing_zeros() / 8) as usize).min(path.len());
         let key = word & MASKS[end];
         let (mut at, mut left) = (self.home(key), self.probes);
-        loop {
-            let slot = self.slots.get(at)?;
+        while let Some(slot) = self.slots.get(at) {
             if slot.words[0] == key && usize::from(slot.short) == end {
                 let len = usize::from(slot.len);
-                return (len < 8 || long_matches(slot, path))
-                    .then_some((slot.target as usize, len));
+                if len < 8 || long_matches(slot, path) {
+                    return Probe::Found(slot.target as usize, len);
+                }
+                break;
             }
             if left == 0 {
-                return None;
+                break;
             }
             (at, left) = ((at + 1) & (self.slots.len() - 1), left - 1);
         }
+        // No segment: certain for a segment that ends within the word, unless an escape in
+        // it may decode to one (the prefix tree then says where the search stops).
+        if end < 8 && equal(key, b'%') == 0 {
+            Probe::Absent
+        } else {
+            Probe::Unsure
+        }
     }
 
-    /// [`Statics::find`] by the prefix tree, which also says where a failed search stopped.
+    /// [`Statics::find`] by the prefix tree, which also says where a failed search stopped:
+    /// at the first byte no segment continues with (the path's length if it ended first).
     #[inline(never)]
     fn climb(&self, path: &[u8]) -> Result<(usize, usize), usize> {
         let mut node = self.nodes.first().ok_or(0_usize)?;
@@ -408,16 +438,21 @@ mod tests {
         assert_eq!(statics.find(b"user/repos"), Ok((3, 4)));
         assert_eq!(statics.find(b"git/refs"), Ok((1, 3)));
         assert_eq!(statics.find(b"gists"), Ok((0, 5)));
-        assert_eq!(statics.find(b"gis"), Err(3));
-        assert_eq!(statics.find(b"gistsx"), Err(5));
-        assert_eq!(statics.find(b"use"), Err(3));
+        let absent = Err(Escaped(false));
+        assert_eq!(statics.find(b"gis"), absent);
+        assert_eq!(statics.find(b"gistsx"), absent);
+        assert_eq!(statics.find(b"use"), absent);
         // Where an escape could make the decoded segment match: at the `%`.
-        assert_eq!(statics.find(b"us%65rs"), Err(2));
-        assert_eq!(statics.find(b"user%73"), Err(4));
-        assert_eq!(statics.find(b"userss"), Err(5));
-        assert_eq!(statics.find(b""), Err(0));
-        assert_eq!(statics.find(b"/user"), Err(0));
-        assert_eq!(Statics::new(&[""; 0], |s| s).find(b"user"), Err(0));
+        assert_eq!(statics.find(b"us%65rs"), Err(Escaped(true)));
+        assert_eq!(statics.find(b"user%73"), Err(Escaped(true)));
+        assert_eq!(statics.find(b"users%2fx"), Err(Escaped(true)));
+        // Escapes past the first byte no segment continues with cannot help.
+        assert_eq!(statics.find(b"gx%73"), absent);
+        assert_eq!(statics.find(b"gistsxxxxxxx%73"), absent);
+        assert_eq!(statics.find(b"userss"), absent);
+        assert_eq!(statics.find(b""), absent);
+        assert_eq!(statics.find(b"/user"), absent);
+        assert_eq!(Statics::new(&[""; 0], |s| s).find(b"user"), absent);
     }
 
     #[test]
@@ -440,7 +475,8 @@ mod tests {
     fn a_single_segment_and_many_siblings() {
         let one = Statics::new(&["events"], |s| s);
         assert_eq!(one.find(b"events"), Ok((0, 6)));
-        assert_eq!(one.find(b"event"), Err(5));
+        assert_eq!(one.find(b"event"), Err(Escaped(false)));
+        assert_eq!(one.find(b"event%73"), Err(Escaped(true)));
         let mut many: Vec<String> = (0..2_500).map(|i| format!("r{i}")).collect();
         many.sort();
         let statics = Statics::new(&many, String::as_str);
@@ -448,11 +484,11 @@ mod tests {
             let path = format!("{segment}/42");
             assert_eq!(statics.find(path.as_bytes()), Ok((i, segment.len())));
         }
-        assert_eq!(statics.find(b"r2500"), Err(4));
+        assert_eq!(statics.find(b"r2500"), Err(Escaped(false)));
     }
 
     /// What [`Statics::find`] must return, found the slow way.
-    fn naive(segments: &[Vec<u8>], path: &[u8]) -> Result<(usize, usize), usize> {
+    fn naive(segments: &[Vec<u8>], path: &[u8]) -> Result<(usize, usize), Escaped> {
         let found = segments.iter().position(|segment| {
             path.starts_with(segment) && matches!(path.get(segment.len()), None | Some(b'/'))
         });
@@ -461,7 +497,8 @@ mod tests {
         }
         let shared =
             |segment: &Vec<u8>| segment.iter().zip(path).take_while(|(a, b)| a == b).count();
-        Err(segments.iter().map(shared).max().unwrap_or(0))
+        let stop = segments.iter().map(shared).max().unwrap_or(0);
+        Err(Escaped(path.get(stop) == Some(&b'%')))
     }
 
     #[test]

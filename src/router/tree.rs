@@ -18,7 +18,7 @@ use smallvec::SmallVec;
 use super::RouteId;
 use super::method::MethodSet;
 use super::param::{Matcher, ParamValue, parse_int};
-use super::statics::Statics;
+use super::statics::{Escaped, Statics};
 
 #[derive(Debug, Default)]
 pub(crate) struct Node {
@@ -276,7 +276,7 @@ pub(crate) fn walk<'p, F: FnMut(&[RouteId]) -> bool>(
                     continue;
                 }
                 // Nothing else to try, unless decoding an escape may still match a segment.
-                Err(at) if decoded || path.as_bytes().get(at) != Some(&b'%') => return false,
+                Err(Escaped(escaped)) if decoded || !escaped => return false,
                 Err(_) => {}
             },
             // The most common parameter, `{owner}` alone below `/repos`, needs no alternatives.
