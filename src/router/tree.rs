@@ -1,14 +1,15 @@
 //! The segment tree and the lookup that walks it.
 //!
 //! Design note: a lookup must cost about the same for 10 routes as for 10,000 and allocate
-//! nothing. The static children of a node are found by comparing the path with a byte-level
-//! prefix tree of their segments in place ([`Statics`]); the end of a segment is searched for,
-//! and a `%` in it decoded, only when a parameter may take it or the comparison failed on an
-//! escape; a node whose children leave nothing to try if they fail (static children only, or
-//! one `str` or `int` parameter alone) is left by a loop, not a recursion, through a shortcut
-//! chosen by one byte of the node; parameter values are kept inline for the first four; the
-//! method is reduced to one bit before the walk; and the walk is generic over what it does at a
-//! matching node, so the compiler inlines it.
+//! nothing. The static children of a node are found by the path's first eight bytes in a small
+//! hash table, or else a byte-level prefix tree of their segments ([`Statics`]), both compared
+//! with the path in place; the end of a segment is searched for, and a `%` in it decoded, only
+//! when a parameter may take it or the comparison failed on an escape; a node whose children
+//! leave nothing to try if they fail (static children only, or one `str` or `int` parameter
+//! alone) is left by a loop, not a recursion, through a shortcut chosen by one byte of the
+//! node; parameter values are kept inline for the first four; the method is reduced to one bit
+//! before the walk; and the walk is generic over what it does at a matching node, so the
+//! compiler inlines it.
 
 use std::borrow::Cow;
 use std::mem::ManuallyDrop;
@@ -24,7 +25,7 @@ use super::statics::{Escaped, Statics};
 pub(crate) struct Node {
     /// Static children, sorted by segment (the listing order).
     pub(crate) statics: Vec<(Box<str>, Node)>,
-    /// The segments of `statics` as a prefix tree, built by [`Node::seal`].
+    /// The segments of `statics` in a hash table and a prefix tree, built by [`Node::seal`].
     index: Statics,
     /// Typed children in precedence order (`Matcher::rank`; regexes in file order).
     pub(crate) typed: Vec<(Matcher, Node)>,
@@ -81,7 +82,7 @@ impl Node {
             && self.greedy.is_empty()
     }
 
-    /// Builds the prefix trees of the static children; called once the table is complete.
+    /// Builds the static children's lookups; called once the table is complete.
     pub(crate) fn seal(&mut self) {
         self.index = Statics::new(&self.statics, |(s, _)| s);
         let greedy = !self.greedy.is_empty();
