@@ -14,6 +14,8 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
+from benchmarks_md import rewrite_section
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TARGET = os.path.join(HERE, "target", "instructions")
@@ -62,13 +64,8 @@ def main():
 |---|---|---|---|---|
 {table}
 """
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(path).read()
-    start, end = "<!-- instructions -->\n", "<!-- /instructions -->"
-    before, rest = text.split(start, 1)
-    after = rest.split(end, 1)[1]
-    with open(path, "w") as f:
-        f.write(before + start + results + end + after)
+    # The table lives between two markers in BENCHMARKS.md; the prose around it is kept.
+    rewrite_section("instructions", results)
     print(results)
 
 

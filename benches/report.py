@@ -18,8 +18,9 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
+from benchmarks_md import rewrite_section
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 CRITERION = os.path.join(HERE, "target", "criterion")
 
 
@@ -134,13 +135,7 @@ the median of its passes' ratios.
 Scale (4 lookups, median of the passes' medians): {scale_line}.
 """
     # The table lives between two markers in BENCHMARKS.md; the prose around it is kept.
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(path).read()
-    start, end = "<!-- results -->\n", "<!-- /results -->"
-    before, rest = text.split(start, 1)
-    after = rest.split(end, 1)[1]
-    with open(path, "w") as f:
-        f.write(before + start + results + end + after)
+    rewrite_section("results", results)
     print(results)
 
 
