@@ -270,18 +270,10 @@ impl Statics {
     /// lies in them and holds no `%` is answered whether it matches or not.
     #[inline(always)]
     fn lookup(&self, path: &[u8]) -> Probe {
-        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-        // The high bit of each byte of `word` equal to `byte`, and maybe of bytes after one (a
-        // borrow spreads upwards only from a byte that is equal): the lowest bit is exact.
-        let equal = |word: u64, byte: u8| {
-            let x = word ^ (ONES * u64::from(byte));
-            x.wrapping_sub(ONES) & !x & HIGHS
-        };
         let word = first_word(path);
         // Where the segment ends: 8 if past the word (64 trailing zeros), the path's end if
         // sooner.
-        let end = ((equal(word, b'/').trailing_zeros() / 8) as usize).min(path.len());
+        let end = ((bytes_equal(word, b'/').trailing_zeros() / 8) as usize).min(path.len());
         let key = word & MASKS[end];
         let (mut at, mut left) = (self.home(key), self.probes);
         while let Some(slot) = self.slots.get(at) {
@@ -299,7 +291,7 @@ impl Statics {
         }
         // No segment: certain for a segment that ends within the word, unless an escape in
         // it may decode to one (the prefix tree then says where the search stops).
-        if end < 8 && equal(key, b'%') == 0 {
+        if end < 8 && bytes_equal(key, b'%') == 0 {
             Probe::Absent
         } else {
             Probe::Unsure
@@ -344,6 +336,17 @@ fn long_matches(slot: &Slot, path: &[u8]) -> bool {
         && (next ^ slot.words[1]) & MASKS[len - 8] == 0
         && path.len() >= len
         && ends
+}
+
+/// The high bit of each byte of `word` equal to `byte`, and maybe of bytes after one (a borrow
+/// spreads upwards only from a byte that is equal): the lowest set bit is exact, and the result
+/// is zero only if no byte is equal.
+#[inline(always)]
+pub(super) fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGHS
 }
 
 /// The bits of a little-endian word that hold its first `n` bytes.

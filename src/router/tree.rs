@@ -19,7 +19,7 @@ use smallvec::SmallVec;
 use super::RouteId;
 use super::method::MethodSet;
 use super::param::{Matcher, ParamValue, parse_int};
-use super::statics::{Escaped, Statics};
+use super::statics::{Escaped, Statics, bytes_equal};
 
 #[derive(Debug, Default)]
 pub(crate) struct Node {
@@ -203,15 +203,8 @@ fn segment_end(path: &[u8]) -> (usize, bool) {
 
 /// The position of the first `/` or `%` in `path`.
 fn first_stop(path: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // The high bit of each byte of `word` equal to `byte`, and maybe of bytes after one (a
-    // borrow can spread upwards only from a byte that is equal): the lowest bit is exact.
-    let find = |word: u64, byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGHS
-    };
-    let stops = |word: u64| find(word, b'/') | find(word, b'%');
+    // The lowest set bit of either is exact, so the lowest of the two together is.
+    let stops = |word: u64| bytes_equal(word, b'/') | bytes_equal(word, b'%');
     let eight = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
     let byte_at = |stops: u64| (stops.trailing_zeros() / 8) as usize;
     if path.len() < 8 {
