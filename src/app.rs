@@ -145,7 +145,7 @@ impl App {
         }
         let found = self
             .table
-            .lookup(&request.method, &request.route_path, request.path_decoded)
+            .lookup(&request.method, request.route_path(), request.path_decoded)
             .map(|found| {
                 let index = found.index();
                 let names = found.route().params().iter().map(|(name, _)| name.clone());
@@ -206,7 +206,7 @@ impl App {
                 let path_route = allow.first().and_then(|method| {
                     let found =
                         self.table
-                            .lookup(method, &request.route_path, request.path_decoded);
+                            .lookup(method, request.route_path(), request.path_decoded);
                     found.ok().map(|m| m.route())
                 });
                 let cors = path_route.map_or(app_cors, |route| route.cors(app_cors));
@@ -230,7 +230,7 @@ impl App {
         let requested = Method::from_bytes(requested.as_bytes()).ok()?;
         let table = &self.table;
         let found = table
-            .lookup(&requested, &request.route_path, request.path_decoded)
+            .lookup(&requested, request.route_path(), request.path_decoded)
             .ok()?;
         let route = found.route();
         if route.lists_options() {

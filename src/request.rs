@@ -26,9 +26,10 @@ pub struct Request {
     pub(crate) method: Method,
     /// The path as the event carried it.
     pub(crate) raw_path: String,
-    /// The path minik routes on: stage and base path removed, still percent-encoded unless
-    /// `path_decoded` (HTTP APIs deliver `rawPath` already decoded).
-    pub(crate) route_path: String,
+    /// Where the path minik routes on starts in `raw_path`: after the stage an HTTP API puts
+    /// in front of it and the base path (an offset, where a copy of the rest would cost an
+    /// allocation per event). See [`Request::route_path`].
+    pub(crate) route_start: usize,
     pub(crate) path_decoded: bool,
     pub(crate) headers: HeaderMap,
     /// Decoded query parameters, in order, repeats kept.
@@ -80,8 +81,8 @@ impl Request {
         }
         Request {
             method,
-            raw_path: path.clone(),
-            route_path: path,
+            raw_path: path,
+            route_start: 0,
             path_decoded: false,
             headers: HeaderMap::new(),
             query,
@@ -122,10 +123,16 @@ impl Request {
     /// without the stage an HTTP API puts in front of it, nor the `[app] base_path`.
     pub fn path(&self) -> std::borrow::Cow<'_, str> {
         if self.path_decoded {
-            std::borrow::Cow::Borrowed(&self.route_path)
+            std::borrow::Cow::Borrowed(self.route_path())
         } else {
-            percent_encoding::percent_decode_str(&self.route_path).decode_utf8_lossy()
+            percent_encoding::percent_decode_str(self.route_path()).decode_utf8_lossy()
         }
+    }
+
+    /// The path minik routes on: stage and base path removed, still percent-encoded unless
+    /// `path_decoded` (HTTP APIs deliver `rawPath` already decoded).
+    pub(crate) fn route_path(&self) -> &str {
+        routed(&self.raw_path, self.route_start)
     }
 
     /// The path exactly as the event carried it (for HTTP APIs, already decoded by API
@@ -335,4 +342,13 @@ pub(crate) fn parse_query(query: &str) -> TextPairs {
         pairs.push(&name, &value);
     }
     pairs
+}
+
+/// `raw_path` from `start`, the offset of the path to route on; `/` when the prefixes removed
+/// took all of it (`/prod` without the stage `prod`).
+pub(crate) fn routed(raw_path: &str, start: usize) -> &str {
+    match raw_path.get(start..) {
+        None | Some("") => "/",
+        Some(path) => path,
+    }
 }

@@ -362,7 +362,7 @@ fn build(
     };
 
     let stage = context.stage.map(Cow::into_owned);
-    let route_path = route_path(
+    let route_start = route_start(
         &raw_path,
         source,
         stage.as_deref(),
@@ -375,13 +375,13 @@ fn build(
             .and_then(|i| i.source_ip)
             .map(Cow::into_owned),
         _ => headers
-            .get("x-forwarded-for")
+            .get(X_FORWARDED_FOR)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .map(|ip| ip.trim().to_owned()),
     };
     let mut request = Request::new(method, String::new());
-    request.route_path = route_path;
+    request.route_start = route_start;
     request.raw_path = raw_path;
     request.path_decoded = source == Source::HttpApi;
     request.headers = headers;
@@ -395,11 +395,14 @@ fn build(
     Ok(request)
 }
 
+/// A name constant, so that reading the client's address does not parse the name again.
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
 /// Header names that arrive with most events and that `http` does not know: those AWS adds
 /// and browsers' fetch metadata. `HeaderName::from_bytes` allocates every name it does not
 /// know, for every header of every event; these are made once.
 static FREQUENT_NAMES: [HeaderName; 20] = [
-    HeaderName::from_static("x-forwarded-for"),
+    X_FORWARDED_FOR,
     HeaderName::from_static("x-forwarded-port"),
     HeaderName::from_static("x-forwarded-proto"),
     HeaderName::from_static("x-amzn-trace-id"),
@@ -465,15 +468,15 @@ fn form_decode(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// The path to route on: the client's path, without the stage an HTTP API puts in front of it
-/// on `execute-api` hosts, and without the configured base path. Each prefix is removed only
-/// when it is really there, as a whole segment.
-fn route_path(
+/// Where the path to route on starts in the client's path: after the stage an HTTP API puts
+/// in front of it on `execute-api` hosts, and after the configured base path. Each prefix is
+/// removed only when it is really there, as a whole segment.
+fn route_start(
     raw_path: &str,
     source: Source,
     stage: Option<&str>,
     base_path: Option<&str>,
-) -> String {
+) -> usize {
     let mut path = raw_path;
     if source == Source::HttpApi {
         if let Some(stage) = stage.filter(|s| *s != "$default" && !s.is_empty()) {
@@ -483,17 +486,15 @@ fn route_path(
     if let Some(base) = base_path {
         path = strip_segment_prefix(path, base.trim_start_matches('/'));
     }
-    path.to_owned()
+    raw_path.len() - path.len()
 }
 
-/// `/prod/items` without `prod` is `/items`; `/production` stays as it is.
+/// `/prod/items` without `prod` is `/items`, `/prod` is empty; `/production` stays as it is.
 fn strip_segment_prefix<'p>(path: &'p str, prefix: &str) -> &'p str {
     let Some(rest) = path.strip_prefix('/').and_then(|p| p.strip_prefix(prefix)) else {
         return path;
     };
-    if rest.is_empty() {
-        "/"
-    } else if rest.starts_with('/') {
+    if rest.is_empty() || rest.starts_with('/') {
         rest
     } else {
         path
@@ -507,7 +508,7 @@ mod tests {
     #[test]
     fn prefixes_are_stripped_only_as_whole_segments() {
         assert_eq!(strip_segment_prefix("/prod/items", "prod"), "/items");
-        assert_eq!(strip_segment_prefix("/prod", "prod"), "/");
+        assert_eq!(strip_segment_prefix("/prod", "prod"), "");
         assert_eq!(
             strip_segment_prefix("/production/items", "prod"),
             "/production/items"
@@ -518,6 +519,9 @@ mod tests {
 
     #[test]
     fn the_stage_is_removed_only_for_http_apis_and_when_present() {
+        let route_path = |raw, source, stage, base| {
+            crate::request::routed(raw, route_start(raw, source, stage, base))
+        };
         let path = |raw, source, stage| route_path(raw, source, stage, None);
         assert_eq!(
             path("/Prod/my/path", Source::HttpApi, Some("Prod")),
@@ -536,6 +540,11 @@ mod tests {
             route_path("/api/items", Source::Alb, None, Some("/api")),
             "/items"
         );
+        // Prefixes that take the whole path leave `/`.
+        assert_eq!(path("/Prod", Source::HttpApi, Some("Prod")), "/");
+        let both = route_path("/Prod/api", Source::HttpApi, Some("Prod"), Some("/api"));
+        assert_eq!(both, "/");
+        assert_eq!(route_path("/", Source::Alb, None, Some("/api")), "/");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::response::{Body, Response};
 struct Reply<'a> {
     status_code: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
-    status_description: Option<String>,
+    status_description: Option<StatusLine>,
     #[serde(skip_serializing_if = "Option::is_none")]
     headers: Option<Headers<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,11 +111,30 @@ impl Serialize for Cookies<'_> {
     }
 }
 
-/// `"200 OK"`, as ALB requires (a missing description is a 502).
-fn status_description(status: StatusCode) -> String {
-    match status.canonical_reason() {
-        Some(reason) => format!("{} {reason}", status.as_u16()),
-        None => status.as_u16().to_string(),
+/// `"200 OK"`, as ALB requires (a missing description is a 502): the code alone when it has
+/// no standard reason.
+///
+/// Written from the two static strings `http` keeps, without `format!` or an allocation: it is
+/// part of every ALB reply.
+struct StatusLine(StatusCode);
+
+impl Serialize for StatusLine {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (code, reason) = (self.0.as_str(), self.0.canonical_reason().unwrap_or(""));
+        // Reasons are at most 31 bytes; the longest line ("511 Network Authentication
+        // Required") is 35.
+        let mut line = [0_u8; 48];
+        let len = code.len() + usize::from(!reason.is_empty()) + reason.len();
+        match line.get_mut(..len) {
+            Some(room) if !reason.is_empty() => {
+                let (head, tail) = room.split_at_mut(code.len());
+                head.copy_from_slice(code.as_bytes());
+                tail[0] = b' ';
+                tail[1..].copy_from_slice(reason.as_bytes());
+                serializer.serialize_str(std::str::from_utf8(room).unwrap_or(code))
+            }
+            _ => serializer.serialize_str(code),
+        }
     }
 }
 
@@ -157,7 +176,7 @@ pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
             reply.cookies = Some(Cookies(headers));
         }
         Source::Alb => {
-            reply.status_description = Some(status_description(response.status()));
+            reply.status_description = Some(StatusLine(response.status()));
             if origin.multi_value {
                 reply.multi_value_headers = view(Style::Lists);
             } else {
@@ -171,5 +190,25 @@ pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
     match serde_json::to_writer(&mut out, &reply) {
         Ok(()) => out,
         Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines_are_the_code_and_its_reason() {
+        for code in 100..=999 {
+            let status = StatusCode::from_u16(code).unwrap();
+            let expected = match status.canonical_reason() {
+                Some(reason) => format!("\"{code} {reason}\""),
+                None => format!("\"{code}\""),
+            };
+            let line = serde_json::to_string(&StatusLine(status)).unwrap();
+            assert_eq!(line, expected);
+        }
+        let ok = serde_json::to_string(&StatusLine(StatusCode::OK)).unwrap();
+        assert_eq!(ok, "\"200 OK\"");
     }
 }
