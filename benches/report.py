@@ -2,7 +2,7 @@
 """Runs every benchmark and measurement of BENCHMARKS.md and rewrites it.
 
     python3 benches/report.py            # about fifteen minutes on 2 cores
-    python3 benches/report.py --passes 1 # one pass of the benches instead of five
+    python3 benches/report.py --passes 1 # one pass of the benches instead of nine
     python3 benches/report.py --no-bench # the table from the last criterion run
 
 Criterion races each contender in the same group of the same run; the table reports medians
@@ -71,19 +71,21 @@ def middle(values):
 
 def main():
     # `--no-bench` rebuilds the table from the last criterion run (the sizes and memory are
-    # always measured again); `--passes N` runs the benches N times (5 by default).
+    # always measured again); `--passes N` runs the benches N times (9 by default).
     bench = "--no-bench" not in sys.argv
-    passes = int(sys.argv[sys.argv.index("--passes") + 1]) if "--passes" in sys.argv else 5
+    passes = int(sys.argv[sys.argv.index("--passes") + 1]) if "--passes" in sys.argv else 9
     # The machines this runs on are shared: a contender measured a few seconds after its peer
     # can find the machine up to 2x slower. Each pass races the contenders of every group
-    # once, briefly (one second of warm-up, two of measurement, so that the contenders of a
-    # group are measured close together); a line's ratio is the median of its passes'
-    # ratios, so that one slow stretch does not decide a verdict.
+    # once, briefly (half a second of warm-up, one of measurement, so that the contenders of
+    # a group are measured close together); a line's ratio is the median of its passes'
+    # ratios, so that one slow stretch does not decide a verdict. Nine short passes rather
+    # than five of twice the length: one pass's ratio of the hits moved between 0.72x and
+    # 1.19x within minutes, and the median of more pairs measured closer together moves less.
     runs, scales = [], []
     for _ in range(passes if bench else 1):
         if bench:
             run("cargo", "bench", "--bench", "per_event", "--bench", "router", "--",
-                "--warm-up-time", "1", "--measurement-time", "2")
+                "--warm-up-time", "0.5", "--measurement-time", "1")
         runs.append(timed_rows())
         scales.append({n: median_ns("lookup/scale", f"minik/{n}") for n in [10, 100, 1000, 10000]})
     rows = []
