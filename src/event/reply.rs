@@ -120,20 +120,21 @@ struct StatusLine(StatusCode);
 
 impl Serialize for StatusLine {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (code, reason) = (self.0.as_str(), self.0.canonical_reason().unwrap_or(""));
+        let code = self.0.as_str();
+        let Some(reason) = self.0.canonical_reason() else {
+            return serializer.serialize_str(code);
+        };
         // Reasons are at most 31 bytes; the longest line ("511 Network Authentication
         // Required") is 35.
-        let mut line = [0_u8; 48];
-        let len = code.len() + usize::from(!reason.is_empty()) + reason.len();
-        match line.get_mut(..len) {
-            Some(room) if !reason.is_empty() => {
-                let (head, tail) = room.split_at_mut(code.len());
-                head.copy_from_slice(code.as_bytes());
-                tail[0] = b' ';
-                tail[1..].copy_from_slice(reason.as_bytes());
+        let mut line = [b' '; 48];
+        match line.get_mut(..code.len() + 1 + reason.len()) {
+            Some(room) => {
+                room[..code.len()].copy_from_slice(code.as_bytes());
+                room[code.len() + 1..].copy_from_slice(reason.as_bytes());
                 serializer.serialize_str(std::str::from_utf8(room).unwrap_or(code))
             }
-            _ => serializer.serialize_str(code),
+            // A reason longer than any `http` knows today.
+            None => serializer.collect_str(&format_args!("{code} {reason}")),
         }
     }
 }
