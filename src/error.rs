@@ -1,9 +1,12 @@
-//! Request outcomes: [`HttpError`] for the answers a handler means to give (400, 404, ...), and
-//! [`Error`] for anything a handler returns with `?`, which answers 500.
+//! Errors: [`HttpError`] for the answers a handler means to give (400, 404, ...), [`Error`] for
+//! anything a handler returns with `?`, which answers 500, and [`RunError`] for why
+//! [`run`](crate::run) stopped.
 
 use std::fmt;
 
 use http::StatusCode;
+
+use crate::diagnostic::Diagnostics;
 
 /// An HTTP error answer: a status and a message, sent as `{"error_message": "<message>"}`.
 ///
@@ -140,3 +143,37 @@ impl fmt::Display for Error {
 
 /// `Result<T, minik::Error>`, the usual return type of a handler.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why [`run`](crate::run) stopped. Its `Debug` is its `Display`, so that `main` returning it
+/// prints a readable message.
+pub struct RunError {
+    message: String,
+}
+
+impl RunError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        RunError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<Diagnostics> for RunError {
+    fn from(diagnostics: Diagnostics) -> Self {
+        RunError::new(diagnostics.to_string())
+    }
+}

@@ -265,7 +265,7 @@ mod test_client;
 
 pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
-pub use crate::error::{Error, HttpError, Result};
+pub use crate::error::{Error, HttpError, Result, RunError};
 pub use crate::event::{EventError, Source};
 pub use crate::extract::{Extension, Path, State};
 pub use crate::handler::Handler;
@@ -273,7 +273,7 @@ pub use crate::middleware::Next;
 pub use crate::request::Request;
 pub use crate::response::{Body, IntoResponse, Json, Response};
 pub use crate::router::{Match, MatchError, ParamType, ParamValue, Route, RouteTable};
-pub use crate::runtime::{IntoApp, RunError, run};
+pub use crate::runtime::{IntoApp, run};
 pub use crate::test_client::{TestClient, TestRequest, TestResponse};
 #[doc(no_inline)]
 pub use http::{self, HeaderMap, Method, StatusCode};

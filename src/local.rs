@@ -18,8 +18,8 @@ use serde_json::Value;
 use std::io::Read;
 
 use crate::app::App;
+use crate::error::RunError;
 use crate::event::{Source, synth};
-use crate::runtime::RunError;
 
 const USAGE: &str = "\
 usage: <binary> <command>

@@ -1,6 +1,5 @@
 //! Running an app: on Lambda through the official runtime, or in local mode outside it.
 
-use std::fmt;
 use std::sync::Arc;
 
 use lambda_runtime::{Diagnostic as LambdaDiagnostic, LambdaEvent, service_fn};
@@ -8,6 +7,7 @@ use serde_json::value::RawValue;
 
 use crate::app::{App, AppBuilder};
 use crate::diagnostic::Diagnostics;
+use crate::error::RunError;
 use crate::event::EventError;
 
 /// What [`run`] accepts: a built [`App`], or an [`AppBuilder`] that `run` builds (printing
@@ -30,40 +30,6 @@ impl IntoApp for App {
 impl IntoApp for AppBuilder {
     fn into_app(self) -> Result<App, Diagnostics> {
         self.build()
-    }
-}
-
-/// Why [`run`] stopped. Its `Debug` is its `Display`, so that `main` returning it prints a
-/// readable message.
-pub struct RunError {
-    message: String,
-}
-
-impl RunError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        RunError {
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl fmt::Debug for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RunError {}
-
-impl From<Diagnostics> for RunError {
-    fn from(diagnostics: Diagnostics) -> Self {
-        RunError::new(diagnostics.to_string())
     }
 }
 
