@@ -9,9 +9,8 @@ use http::{HeaderValue, Method, StatusCode, header};
 
 use tracing::Instrument;
 
-use crate::config::suggestion;
 use crate::cors::Cors;
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, suggestion};
 use crate::event::{self, EventError, Parsed};
 use crate::extract::{Kind, Schema, StateNeed};
 use crate::handler::{BoxedHandler, Handler, boxed};

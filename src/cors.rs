@@ -16,7 +16,7 @@ use http::header::{self, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 
 use crate::config::{CorsDecl, Located};
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Source};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, SourceFile};
 use crate::response::{Body, Response};
 use crate::router::MethodSet;
 
@@ -65,7 +65,7 @@ impl Cors {
     /// Checks a declaration; every problem is pushed to `diagnostics`.
     pub(crate) fn compile(
         decl: &CorsDecl<'_>,
-        source: &Arc<Source>,
+        source: &Arc<SourceFile>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> RouteCors {
         if decl.disabled {

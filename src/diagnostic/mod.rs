@@ -5,15 +5,44 @@
 //! Diagnostics about Rust code (a handler registered but never routed) carry the caller's
 //! location, captured with `#[track_caller]`, instead of a span.
 
+mod suggest;
+
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+pub(crate) use self::suggest::{list, list_with, suggestion};
+
 /// The text of a routes file and the name it is reported under.
 #[derive(Debug)]
-pub(crate) struct Source {
+pub(crate) struct SourceFile {
     pub(crate) name: String,
     pub(crate) text: String,
+}
+
+impl SourceFile {
+    /// The span of the characters `range` of a string value whose TOML literal spans `literal`.
+    ///
+    /// Exact when the literal holds the characters as written (no escapes); otherwise the whole
+    /// literal, which is still the right line.
+    pub(crate) fn inner_span(
+        &self,
+        literal: &Range<usize>,
+        value: &str,
+        range: Range<usize>,
+    ) -> Range<usize> {
+        let raw = self.text.get(literal.clone()).unwrap_or_default();
+        let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+            3
+        } else {
+            1
+        };
+        let start = literal.start + quote;
+        match self.text.get(start..start + value.len()) {
+            Some(written) if written == value => start + range.start..start + range.end,
+            _ => literal.clone(),
+        }
+    }
 }
 
 /// Where a diagnostic points.
@@ -21,7 +50,7 @@ pub(crate) struct Source {
 enum Location {
     /// A byte range of a routes file.
     File {
-        source: Arc<Source>,
+        source: Arc<SourceFile>,
         span: Range<usize>,
     },
     /// A place in Rust code, such as the call that registered a handler.
@@ -95,7 +124,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub(crate) fn at(
         kind: DiagnosticKind,
-        source: &Arc<Source>,
+        source: &Arc<SourceFile>,
         span: Range<usize>,
         message: impl Into<String>,
     ) -> Self {
@@ -135,7 +164,7 @@ impl Diagnostic {
     /// Adds a second location, such as the first definition of a duplicate route.
     pub(crate) fn with_note(
         mut self,
-        source: &Arc<Source>,
+        source: &Arc<SourceFile>,
         span: Range<usize>,
         message: impl Into<String>,
     ) -> Self {

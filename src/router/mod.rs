@@ -25,9 +25,11 @@ use self::param::{Matcher, compile_regex};
 pub use self::param::{ParamType, ParamValue};
 use self::template::Segment;
 use self::tree::{Node, Values, Wanted, pick, walk};
-use crate::config::{self, Document, Located, RouteDecl, TypeDecl, suggestion};
+use crate::config::{Document, Located, RouteDecl, TypeDecl};
 use crate::cors::{Cors, RouteCors};
-use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Source};
+use crate::diagnostic::{
+    Diagnostic, DiagnosticKind, Diagnostics, SourceFile, list, list_with, suggestion,
+};
 
 /// One route of the table, as declared in the routes file.
 #[derive(Clone)]
@@ -230,7 +232,7 @@ pub struct RouteTable {
     sets: Vec<MethodSet>,
     root: Node,
     pub(crate) settings: Settings,
-    pub(crate) source: Arc<Source>,
+    pub(crate) source: Arc<SourceFile>,
     /// The `handler` of every route, valid or not, so that a route with a bad template does not
     /// also make its handler look unused ([`RouteTable::handler_refs`]).
     handler_refs: Vec<HandlerRef>,
@@ -556,7 +558,7 @@ fn owned(names: &[Located<'_>]) -> Vec<Located<'static>> {
 }
 
 struct Compiler<'a, 'd> {
-    source: &'a Arc<Source>,
+    source: &'a Arc<SourceFile>,
     diagnostics: &'a mut Vec<Diagnostic>,
     /// One compiled regex per distinct pattern.
     regexes: HashMap<String, Arc<(String, regex_lite::Regex)>>,
@@ -719,7 +721,7 @@ impl<'d> Compiler<'_, 'd> {
             template_ok = false;
             segments.clear();
             for error in errors {
-                let span = config::inner_span(self.source, &path.span, &path.value, error.range);
+                let span = self.source.inner_span(&path.span, &path.value, error.range);
                 self.error(DiagnosticKind::InvalidTemplate, span, error.message);
             }
         }
@@ -811,7 +813,7 @@ impl<'d> Compiler<'_, 'd> {
                 Some(method) => set.insert(&method),
                 None => {
                     let mut message = format!("unknown method `{}`", name.value);
-                    let expected = || format!(", expected one of {}", config::list(method::NAMES));
+                    let expected = || format!(", expected one of {}", list(method::NAMES));
                     message
                         .push_str(&suggestion(&name.value, method::NAMES).unwrap_or_else(expected));
                     self.error(DiagnosticKind::UnknownMethod, name.span.clone(), message);
@@ -845,7 +847,7 @@ impl<'d> Compiler<'_, 'd> {
                     let mut message = format!("unknown parameter type `{type_name}`");
                     let expected = || {
                         let regex = Some("a table `{ regex = \"...\" }`");
-                        format!(", expected {}", config::list_with(ParamType::NAMES, regex))
+                        format!(", expected {}", list_with(ParamType::NAMES, regex))
                     };
                     message.push_str(
                         &suggestion(type_name, ParamType::NAMES).unwrap_or_else(expected),
@@ -865,9 +867,7 @@ impl<'d> Compiler<'_, 'd> {
                         }
                         Err(error) => {
                             let span = match error.range {
-                                Some(range) => {
-                                    config::inner_span(self.source, &span, pattern, range)
-                                }
+                                Some(range) => self.source.inner_span(&span, pattern, range),
                                 None => span,
                             };
                             self.error(
@@ -887,12 +887,9 @@ impl<'d> Compiler<'_, 'd> {
                 format!("`{{{name}+}}` is greedy, so its type is always `path`, not `{ty}`");
             self.error(DiagnosticKind::InvalidTemplate, span, message);
         } else if ty == ParamType::Path && !last {
-            let template_span = config::inner_span(
-                self.source,
-                &decl.path.span,
-                &decl.path.value,
-                range.clone(),
-            );
+            let template_span =
+                self.source
+                    .inner_span(&decl.path.span, &decl.path.value, range.clone());
             let message = format!(
                 "parameter `{name}` has type `path`, which is greedy and must be the last segment"
             );
