@@ -247,7 +247,6 @@
 
 mod app;
 mod config;
-mod cors;
 mod diagnostic;
 mod error;
 mod event;
@@ -261,6 +260,7 @@ mod request;
 mod response;
 mod router;
 mod runtime;
+mod spec;
 mod test_client;
 
 pub use crate::app::{App, AppBuilder};
@@ -272,8 +272,9 @@ pub use crate::handler::Handler;
 pub use crate::middleware::Next;
 pub use crate::request::Request;
 pub use crate::response::{Body, IntoResponse, Json, Response};
-pub use crate::router::{Match, MatchError, ParamType, ParamValue, Route, RouteTable};
+pub use crate::router::{ParamType, ParamValue};
 pub use crate::runtime::{IntoApp, run};
+pub use crate::spec::{Match, MatchError, Route, RouteTable};
 pub use crate::test_client::{TestClient, TestRequest, TestResponse};
 #[doc(no_inline)]
 pub use http::{self, HeaderMap, Method, StatusCode};

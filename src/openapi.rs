@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::router::{ParamType, RouteTable};
+use crate::router::ParamType;
+use crate::spec::RouteTable;
 
 /// The OpenAPI names of the methods, in the order `Allow` lists them.
 const METHODS: [&str; 7] = ["get", "head", "post", "put", "patch", "delete", "options"];

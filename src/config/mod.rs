@@ -5,7 +5,7 @@
 //! then walked by hand ([`read`]) rather than through serde's `deny_unknown_fields`, because
 //! serde stops at the first unknown key while minik reports all of them, each with a "did you
 //! mean" where one is close. What the values *mean* (templates, types, methods, duplicates) is
-//! the next stage's business ([`crate::spec`]).
+//! the next stage's business (`spec`).
 
 use std::borrow::Cow;
 use std::ops::Range;

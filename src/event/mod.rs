@@ -23,7 +23,6 @@ use self::raw::{Pairs, RawEvent};
 pub(crate) use self::reply::shape;
 use crate::error::HttpError;
 use crate::request::{Request, TextPairs, parse_query};
-use crate::router::Settings;
 
 /// The service that sent a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,7 +126,7 @@ fn describe_non_object(bytes: &[u8]) -> Option<&'static str> {
 const NOT_HTTP: &str = "expected an HTTP request from API Gateway, an Application Load Balancer, a Lambda Function URL or VPC Lattice";
 
 /// Reads one invocation payload.
-pub(crate) fn parse(bytes: &[u8], settings: &Settings) -> Result<Parsed, EventError> {
+pub(crate) fn parse(bytes: &[u8], base_path: Option<&str>) -> Result<Parsed, EventError> {
     if let Some(what) = describe_non_object(bytes) {
         return Err(EventError::new(format!(
             "the event is {what}, not an HTTP request: {NOT_HTTP}"
@@ -147,7 +146,7 @@ pub(crate) fn parse(bytes: &[u8], settings: &Settings) -> Result<Parsed, EventEr
     // One copy of the event, kept for `Request::event`, whose slices also back the header
     // values: a header value costs no allocation of its own.
     let shared = Event::new(bytes);
-    let request = build(raw, origin, settings, &shared).map(|mut request| {
+    let request = build(raw, origin, base_path, &shared).map(|mut request| {
         request.event = Some(Arc::new(crate::request::RawEvent {
             bytes: shared.copy,
             json: std::sync::OnceLock::new(),
@@ -258,7 +257,7 @@ fn bad(message: impl Into<String>) -> HttpError {
 fn build(
     raw: RawEvent<'_>,
     origin: Origin,
-    settings: &Settings,
+    base_path: Option<&str>,
     event: &Event<'_>,
 ) -> Result<Request, HttpError> {
     let context = raw.request_context.unwrap_or_default();
@@ -362,12 +361,7 @@ fn build(
     };
 
     let stage = context.stage.map(Cow::into_owned);
-    let route_start = route_start(
-        &raw_path,
-        source,
-        stage.as_deref(),
-        settings.base_path.as_deref(),
-    );
+    let route_start = route_start(&raw_path, source, stage.as_deref(), base_path);
     let source_ip = match source {
         Source::HttpApi | Source::FunctionUrl => http.source_ip.map(Cow::into_owned),
         Source::RestApi => context

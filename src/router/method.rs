@@ -40,9 +40,6 @@ impl MethodSet {
         bits: 0,
         any: false,
     };
-    /// The bits of GET and HEAD (their positions in `KNOWN`), which every lookup compares.
-    pub(crate) const GET_BIT: u8 = 1 << 0;
-    pub(crate) const HEAD_BIT: u8 = 1 << 1;
 
     /// A method named in the file, case-insensitively.
     pub(crate) fn parse_one(name: &str) -> Option<Method> {
@@ -58,25 +55,12 @@ impl MethodSet {
         }
     }
 
-    /// The bit of `method`, 0 for a method no routes file can name.
-    pub(crate) fn bit_of(method: &Method) -> u8 {
-        // GET, most requests, by one comparison of the method's tag.
-        if *method == Method::GET {
-            return Self::GET_BIT;
-        }
-        bit(method).unwrap_or(0)
-    }
-
-    /// Whether the set holds the method of this bit (`*` holds every method, even unknown ones).
-    pub(crate) fn has_bit(&self, bit: u8) -> bool {
-        self.any || self.bits & bit != 0
-    }
-
     pub(crate) fn is_any(&self) -> bool {
         self.any
     }
 
     /// Whether the route declares this method (not counting the HEAD a GET route implies).
+    /// A route without `methods` declares every method, even those a file cannot name.
     pub(crate) fn contains(&self, method: &Method) -> bool {
         self.any || bit(method).is_some_and(|bit| self.bits & bit != 0)
     }
@@ -93,7 +77,7 @@ impl MethodSet {
         }
     }
 
-    /// The methods to list in `Allow`: a GET route answers HEAD too.
+    /// The methods the routes answer, as `Allow` lists them: a GET route answers HEAD too.
     pub(crate) fn allow(&self) -> Vec<Method> {
         let mut set = *self;
         if set.contains(&Method::GET) {
@@ -104,15 +88,13 @@ impl MethodSet {
 }
 
 impl fmt::Display for MethodSet {
+    /// `*` for every method, else what [`MethodSet::allow`] lists: `GET,HEAD`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.any {
             return f.write_str("*");
         }
-        let names: Vec<&str> = KNOWN
-            .iter()
-            .filter(|m| self.contains(m))
-            .map(Method::as_str)
-            .collect();
+        let allow = self.allow();
+        let names: Vec<&str> = allow.iter().map(Method::as_str).collect();
         f.write_str(&names.join(","))
     }
 }
@@ -120,18 +102,5 @@ impl fmt::Display for MethodSet {
 impl fmt::Debug for MethodSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bits_a_lookup_compares_are_those_of_get_and_head() {
-        assert_eq!(MethodSet::bit_of(&Method::GET), MethodSet::GET_BIT);
-        assert_eq!(MethodSet::bit_of(&Method::HEAD), MethodSet::HEAD_BIT);
-        let unknown = Method::from_bytes(b"PURGE").unwrap();
-        assert_eq!(MethodSet::bit_of(&unknown), 0);
     }
 }

@@ -37,36 +37,8 @@ pub(crate) const MAX_SEGMENTS: usize = 128;
 /// Characters API Gateway accepts in a resource path part, besides letters and digits.
 const STATIC_PUNCTUATION: &str = "-._~:@";
 
-/// Whether each byte may appear in a static segment (letters, digits, `STATIC_PUNCTUATION`):
-/// one load per byte for the check every static segment of every route goes through.
-const STATIC_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    let punctuation = STATIC_PUNCTUATION.as_bytes();
-    let mut i = 0;
-    while i < punctuation.len() {
-        table[punctuation[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
-
 /// Parses a template; every mistake is reported, not just the first.
 pub(crate) fn parse(template: &str) -> Result<Vec<Segment<'_>>, Vec<TemplateError>> {
-    let mut segments = Vec::new();
-    parse_into(template, &mut segments).map(|()| segments)
-}
-
-/// [`parse`] into `segments`, which is cleared first: a table's routes share one buffer.
-pub(crate) fn parse_into<'t>(
-    template: &'t str,
-    segments: &mut Vec<Segment<'t>>,
-) -> Result<(), Vec<TemplateError>> {
-    segments.clear();
     if !template.starts_with('/') {
         return Err(vec![error(
             0..template.len().min(1),
@@ -80,47 +52,28 @@ pub(crate) fn parse_into<'t>(
         template
     };
     if body == "/" {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let bytes = body.as_bytes();
+    // The lookup walks one tree level per segment: a bound on templates bounds its depth.
+    let count = body[1..].split('/').count();
+    if count > MAX_SEGMENTS {
+        let message =
+            format!("the template has {count} segments, minik allows at most {MAX_SEGMENTS}");
+        return Err(vec![error(0..template.len(), message)]);
+    }
+    let mut segments = Vec::with_capacity(count);
     let mut errors = Vec::new();
-    let (mut start, mut count) = (1, 0);
-    loop {
-        count += 1;
-        // The lookup walks one tree level per segment: a bound on templates bounds its depth.
-        if count > MAX_SEGMENTS {
-            let count = body[1..].bytes().filter(|&b| b == b'/').count() + 1;
-            let message =
-                format!("the template has {count} segments, minik allows at most {MAX_SEGMENTS}");
-            return Err(vec![error(0..template.len(), message)]);
-        }
-        // The segment runs to the next `/`; one pass finds it and tells a static segment (most
-        // are), which needs nothing more.
-        let (mut end, mut static_bytes) = (start, true);
-        while let Some(&b) = bytes.get(end) {
-            if b == b'/' {
-                break;
-            }
-            static_bytes &= STATIC_BYTES[usize::from(b)];
-            end += 1;
-        }
-        let (text, last) = (&body[start..end], end == bytes.len());
-        let range = start..end;
-        start = end + 1;
-        if static_bytes && !text.is_empty() {
-            segments.push(Segment::Static(text));
-        } else {
-            match parse_segment(text, range) {
-                Ok(segment) => push_checked(segment, last, segments, &mut errors),
-                Err(mut errs) => errors.append(&mut errs),
-            }
-        }
-        if last {
-            break;
+    let mut start = 1;
+    for (i, text) in body[1..].split('/').enumerate() {
+        let range = start..start + text.len();
+        start = range.end + 1;
+        match parse_segment(text, range) {
+            Ok(segment) => push_checked(segment, i + 1 == count, &mut segments, &mut errors),
+            Err(mut errs) => errors.append(&mut errs),
         }
     }
     if errors.is_empty() {
-        Ok(())
+        Ok(segments)
     } else {
         Err(errors)
     }
@@ -187,11 +140,6 @@ fn parse_segment(text: &str, range: Range<usize>) -> Result<Segment<'_>, Vec<Tem
 }
 
 fn parse_static(text: &str, range: Range<usize>) -> Result<Segment<'_>, Vec<TemplateError>> {
-    // The common case, checked byte by byte; the slow path below only finds what to report.
-    let allowed = |b: &u8| b.is_ascii_alphanumeric() || STATIC_PUNCTUATION.as_bytes().contains(b);
-    if text.as_bytes().iter().all(allowed) {
-        return Ok(Segment::Static(text));
-    }
     let bad: Vec<TemplateError> = text
         .char_indices()
         .filter(|(_, c)| !(c.is_ascii_alphanumeric() || STATIC_PUNCTUATION.contains(*c)))

@@ -1,0 +1,331 @@
+//! The application: a compiled route table with a handler bound to every route.
+//!
+//! Design note: [`App::call`] is a few named steps. One router lookup decides where a request
+//! goes ([`App::route`]): a route's handler, a CORS preflight minik answers, or a 404 or 405
+//! with the CORS policy that applies; then the handler and its middleware run ([`App::dispatch`]),
+//! the CORS headers are added, and the app's defaults applied ([`App::finish`]).
+
+mod build;
+
+use std::sync::Arc;
+
+use http::{HeaderValue, Method, StatusCode, header};
+use tracing::Instrument;
+
+pub use self::build::AppBuilder;
+use crate::diagnostic::Diagnostic;
+use crate::event::{self, EventError, Parsed};
+use crate::handler::BoxedHandler;
+use crate::middleware::{Hook, Next};
+use crate::request::Request;
+use crate::response::{Body, IntoResponse, Response};
+use crate::router::{Lookup, RouteId};
+use crate::spec::{Cors, RouteTable};
+
+/// A minik application: routes from a TOML file, each bound to a named handler.
+///
+/// Built with [`App::from_file`] or [`App::from_toml`], then [`AppBuilder::handler`] for each
+/// handler and [`AppBuilder::build`], which checks the file and the handlers against each other
+/// and reports every mismatch at once.
+#[derive(Debug)]
+pub struct App {
+    table: RouteTable,
+    /// What each route runs, by route id.
+    bound: Vec<Bound>,
+    /// `AppBuilder::state`; `None` when there is none, so that requests do not carry it.
+    state: Option<Arc<http::Extensions>>,
+}
+
+/// A route's handler and middleware chain.
+struct Bound {
+    handler: BoxedHandler,
+    /// `None` for a route without middleware, which then costs nothing per request.
+    hooks: Option<Arc<[Hook]>>,
+}
+
+impl std::fmt::Debug for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bound")
+            .field("hooks", &self.hooks.as_ref().map_or(0, |hooks| hooks.len()))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where one lookup sends a request.
+enum Destination<'a> {
+    /// A route's handler, with the request's path parameters.
+    Route(RouteId),
+    /// A CORS preflight, answered by minik for the route that takes the requested method.
+    Preflight(Response),
+    /// No route takes the path: 404.
+    NotFound,
+    /// Routes take the path but not the method: 405, with the CORS policy of one of them.
+    MethodNotAllowed {
+        allow: Vec<Method>,
+        cors: Option<&'a Arc<Cors>>,
+    },
+}
+
+impl App {
+    /// Starts an app from a routes file. A file that cannot be read is reported by
+    /// [`AppBuilder::build`], with every other problem.
+    ///
+    /// Relative paths are resolved from the working directory; to ship the file inside the
+    /// binary, use `App::from_toml("routes.toml", include_str!("../routes.toml"))`.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> AppBuilder {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let file = std::fs::read_to_string(path)
+            .map(|text| (name.clone(), text))
+            .map_err(|e| Diagnostic::io(&name, &e));
+        AppBuilder::new(file)
+    }
+
+    /// Starts an app from TOML text; `name` is the file name diagnostics report.
+    pub fn from_toml(name: &str, text: &str) -> AppBuilder {
+        AppBuilder::new(Ok((name.to_owned(), text.to_owned())))
+    }
+
+    /// A client for tests: requests of any source, answered through the real event path.
+    /// See [`TestClient`](crate::TestClient).
+    pub fn test(&self) -> crate::TestClient<'_> {
+        crate::TestClient::new(self)
+    }
+
+    /// The compiled route table.
+    pub fn routes(&self) -> &RouteTable {
+        &self.table
+    }
+
+    /// Whether error details are sent in responses (`[app] debug = true`).
+    pub fn debug(&self) -> bool {
+        self.table.settings.debug
+    }
+
+    /// Routes a request to its handler and returns the handler's response, with minik's
+    /// defaults applied: 404 and 405 from the router, `[app.headers]`, no body for HEAD, and
+    /// error details only in debug mode. Never panics, whatever the handler does.
+    pub async fn call(&self, mut request: Request) -> Response {
+        let started = std::time::Instant::now();
+        let head = request.method() == Method::HEAD;
+        // One span per request; `route`, `status` and `duration_us` are filled in as known.
+        let span = tracing::info_span!(
+            "request",
+            request_id = request.request_id().unwrap_or("-"),
+            method = request.method.as_str(),
+            route = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_us = tracing::field::Empty,
+        );
+        // CORS needs the request's `Origin` after the handler has taken the request.
+        let origin = request.headers().get(header::ORIGIN).cloned();
+        let (mut response, cors) = match self.route(&mut request, origin.as_ref()) {
+            Destination::Route(id) => {
+                let route = self.table.route(id);
+                span.record("route", route.template());
+                request.state.clone_from(&self.state);
+                (self.dispatch(id, request, &span).await, route.cors())
+            }
+            Destination::Preflight(response) => {
+                span.record("status", response.status().as_u16());
+                return response;
+            }
+            Destination::NotFound => (
+                Response::error(StatusCode::NOT_FOUND, "Not Found", None),
+                self.table.settings.cors.as_ref(),
+            ),
+            Destination::MethodNotAllowed { allow, cors } => (method_not_allowed(&allow), cors),
+        };
+        // Errors carry the CORS headers too, or the browser would hide them from the page.
+        if let Some(cors) = cors {
+            cors.apply(origin.as_ref(), &mut response);
+        }
+        self.finish(&mut response, head);
+        span.record("status", response.status().as_u16());
+        span.record("duration_us", started.elapsed().as_micros() as u64);
+        response
+    }
+
+    /// Looks the request up once and decides where it goes; a routed request gets its path
+    /// parameters.
+    ///
+    /// A CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is
+    /// answered by minik, with the CORS policy of the route that takes the requested method,
+    /// unless the route the `OPTIONS` request reaches lists `OPTIONS` itself.
+    fn route(&self, request: &mut Request, origin: Option<&HeaderValue>) -> Destination<'_> {
+        let table = &self.table;
+        let requested = origin
+            .filter(|_| request.method == Method::OPTIONS)
+            .and_then(|origin| {
+                let requested = request
+                    .headers()
+                    .get(header::ACCESS_CONTROL_REQUEST_METHOD)?;
+                Some((origin, Method::from_bytes(requested.as_bytes()).ok()?))
+            });
+        let lookup = table.lookup(&request.method, request.route_path(), request.path_decoded);
+        let headers = request.headers();
+        let preflight = |routes: &[RouteId], (origin, requested): (&HeaderValue, Method)| {
+            let route = table.pick(routes, &requested)?;
+            let cors = route.cors()?;
+            let allowed = route.methods().unwrap_or_else(|| vec![requested]);
+            Some(Destination::Preflight(
+                cors.preflight(origin, &allowed, headers),
+            ))
+        };
+        match lookup {
+            Lookup::Found {
+                route,
+                params,
+                mut passed,
+            } => {
+                if let Some(requested) = requested {
+                    if !table.route(route).lists_options() {
+                        passed.push(route);
+                        if let Some(preflight) = preflight(&passed, requested) {
+                            return preflight;
+                        }
+                    }
+                }
+                let names = table
+                    .route(route)
+                    .params()
+                    .iter()
+                    .map(|(name, _)| name.clone());
+                let values = params.into_iter().map(|value| value.into_owned());
+                request.params = names.zip(values).collect();
+                Destination::Route(route)
+            }
+            Lookup::MethodNotAllowed { routes } => {
+                if let Some(preflight) =
+                    requested.and_then(|requested| preflight(&routes, requested))
+                {
+                    return preflight;
+                }
+                let allow = table.allow(&routes);
+                // The CORS policy of the route that would take the first allowed method.
+                let route = allow.first().and_then(|method| table.pick(&routes, method));
+                let cors = match route {
+                    Some(route) => route.cors(),
+                    None => table.settings.cors.as_ref(),
+                };
+                Destination::MethodNotAllowed { allow, cors }
+            }
+            Lookup::NotFound => Destination::NotFound,
+        }
+    }
+
+    /// Runs route `id`'s middleware and handler, inside the request's span.
+    async fn dispatch(&self, id: RouteId, request: Request, span: &tracing::Span) -> Response {
+        let bound = &self.bound[id];
+        let response = match &bound.hooks {
+            None => {
+                let reply = span.in_scope(|| (bound.handler)(request));
+                reply.resolve().instrument(span.clone()).await
+            }
+            Some(hooks) => {
+                let chain = Next::chain(Arc::clone(hooks), Arc::clone(&bound.handler));
+                chain.run(request).instrument(span.clone()).await
+            }
+        };
+        if let Some(details) = &response.internal {
+            let _entered = span.enter();
+            let handler = self.table.route(id).handler();
+            tracing::error!(handler, %details, "handler failed, answered 500");
+        }
+        response
+    }
+
+    /// Answers one Lambda invocation payload: the event of any HTTP source in, the response
+    /// payload for that source out. This is what runs for each invocation on Lambda,
+    /// without the Lambda runtime: local mode, tests and benchmarks go through it.
+    ///
+    /// # Errors
+    ///
+    /// An [`EventError`] when the payload is not an HTTP request (an authorizer or WebSocket
+    /// event, a JSON array, bytes that are not JSON): there is no HTTP client to answer, so
+    /// the invocation itself fails. An HTTP request minik cannot read (a body flagged
+    /// `isBase64Encoded` that is not base64, an invalid header) is answered with a 400.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # tokio_test(async {
+    /// let app = minik::App::from_toml("routes.toml", "[[route]]\npath = \"/hello/{name}\"\nhandler = \"hello\"")
+    ///     .handler("hello", |minik::Path(name): minik::Path<String>| name)
+    ///     .build()?;
+    /// let event = br#"{"version": "2.0", "rawPath": "/hello/ada", "rawQueryString": "",
+    ///     "requestContext": {"http": {"method": "GET"}, "stage": "$default"}}"#;
+    /// let reply = app.respond(event).await?;
+    /// let reply: serde_json::Value = serde_json::from_slice(&reply)?;
+    /// assert_eq!(reply["statusCode"], 200);
+    /// assert_eq!(reply["body"], "ada");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// # fn tokio_test<F: std::future::Future>(f: F) -> F::Output {
+    /// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+    /// # }
+    /// ```
+    pub async fn respond(&self, event: &[u8]) -> Result<Vec<u8>, EventError> {
+        self.respond_with_context(event, None).await
+    }
+
+    /// As [`App::respond`], with the Lambda context of the invocation, which handlers reach
+    /// with [`Request::context`].
+    ///
+    /// # Errors
+    ///
+    /// As [`App::respond`].
+    pub async fn respond_with_context(
+        &self,
+        event: &[u8],
+        context: Option<Arc<lambda_runtime::Context>>,
+    ) -> Result<Vec<u8>, EventError> {
+        let base_path = self.table.settings.base_path.as_deref();
+        let Parsed { origin, request } = event::parse(event, base_path)?;
+        let response = match request {
+            Ok(mut request) => {
+                request.context = context;
+                self.call(request).await
+            }
+            Err(error) => {
+                let mut response = error.into_response();
+                self.finish(&mut response, false);
+                response
+            }
+        };
+        Ok(event::shape(origin, &response))
+    }
+
+    /// The app's defaults: error details only in debug mode, `[app.headers]`, no body for HEAD.
+    fn finish(&self, response: &mut Response, head: bool) {
+        let settings = &self.table.settings;
+        // A 500's details reach the body only in debug mode; without it they are dropped here.
+        if let Some(details) = response.internal.take() {
+            if settings.debug {
+                *response =
+                    Response::error(response.status(), "Internal server error.", Some(details));
+            }
+        }
+        for name in settings.headers.keys() {
+            if !response.headers().contains_key(name) {
+                for value in settings.headers.get_all(name) {
+                    // A full map (32,768 entries, only a handler can do that) keeps what it has.
+                    let _ = response.headers_mut().try_append(name, value.clone());
+                }
+            }
+        }
+        if head {
+            response.set_body(Body::Empty);
+        }
+    }
+}
+
+/// A 405 with its `Allow` header.
+fn method_not_allowed(allow: &[Method]) -> Response {
+    let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
+    let mut response = Response::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", None);
+    if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}

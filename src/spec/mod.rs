@@ -1,0 +1,478 @@
+//! The specification of an app: the routes file's declarations compiled into settings, routes
+//! with their methods and typed parameters, CORS policies and middleware chains.
+//!
+//! Design note: this stage gives every declaration its meaning and reports every mistake the
+//! file alone can have, located in the file: templates, types, methods, regexes, duplicate
+//! routes, CORS and middleware lists, `[app]` values. Paths go to the [router](crate::router)
+//! as parts it matches; what the file says beyond paths (handler names, middleware, CORS) stays
+//! here. [`compile`] returns the [`RouteTable`] an app keeps, and apart from it the
+//! [`References`] that only the build's checks need: where each handler and middleware name is
+//! written.
+
+mod cors;
+mod table;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+pub(crate) use self::cors::Cors;
+use self::cors::RouteCors;
+pub use self::table::{Match, MatchError, Route, RouteTable};
+use crate::config::{AppDecl, Document, Located, RouteDecl, TypeDecl};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, SourceFile, list, list_with, suggestion};
+use crate::router::{
+    METHOD_NAMES, Matcher, MethodSet, ParamType, Part, RouteId, Router, Segment, compile_regex,
+    parse_template,
+};
+
+/// `[app]` settings, validated.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    pub(crate) debug: bool,
+    /// `[app] base_path`: a prefix removed from request paths before routing.
+    pub(crate) base_path: Option<String>,
+    pub(crate) headers: HeaderMap,
+    /// `[app.cors]`.
+    pub(crate) cors: Option<Arc<Cors>>,
+}
+
+/// Where the file names handlers and middleware, for the checks against the registered ones.
+#[derive(Debug)]
+pub(crate) struct References {
+    pub(crate) source: Arc<SourceFile>,
+    /// The `handler` of every route in file order, valid or not, so that a route with a bad
+    /// template does not also make its handler look unused.
+    pub(crate) handlers: Vec<HandlerRef>,
+    /// Every middleware name the file lists (`[app]` and routes), valid routes or not.
+    pub(crate) middleware: Vec<Located<'static>>,
+}
+
+/// A route's `handler` key.
+#[derive(Debug)]
+pub(crate) struct HandlerRef {
+    pub(crate) name: Located<'static>,
+    /// The route in the table; `None` for a route left out of it for its errors.
+    pub(crate) route: Option<RouteId>,
+}
+
+/// Compiles a routes file: what can be compiled is, and a diagnostic is pushed for everything
+/// else.
+pub(crate) fn compile(
+    name: &str,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (RouteTable, References) {
+    let document = Document::parse(name, text, diagnostics);
+    let mut compiler = Compiler {
+        source: &document.source,
+        diagnostics,
+        regexes: HashMap::new(),
+        app_middleware: Vec::new(),
+    };
+    let settings = compiler.settings(&document.app);
+    let mut table = RouteTable {
+        routes: Vec::with_capacity(document.routes.len()),
+        router: Router::default(),
+        settings,
+    };
+    let mut references = References {
+        source: Arc::clone(&document.source),
+        handlers: Vec::with_capacity(document.routes.len()),
+        middleware: owned(&document.app.middleware),
+    };
+    // The span of each route's `path`, by id, for the "first defined here" of a duplicate.
+    let mut paths: Vec<Range<usize>> = Vec::with_capacity(document.routes.len());
+    for decl in &document.routes {
+        let id = compiler
+            .route(decl, &table.settings)
+            .and_then(
+                |(route, parts)| match table.router.insert(&parts, route.methods) {
+                    Ok(id) => {
+                        table.routes.push(route);
+                        paths.push(decl.path.span.clone());
+                        Some(id)
+                    }
+                    Err(first) => {
+                        let first = (&table.routes[first], paths[first].clone());
+                        compiler.duplicate_route(decl, &route, first);
+                        None
+                    }
+                },
+            );
+        references.handlers.push(HandlerRef {
+            name: decl.handler.clone().into_owned(),
+            route: id,
+        });
+        references.middleware.extend(owned(&decl.middleware));
+    }
+    (table, references)
+}
+
+/// Copies of names kept past the file's text.
+fn owned(names: &[Located<'_>]) -> Vec<Located<'static>> {
+    names.iter().map(|name| name.clone().into_owned()).collect()
+}
+
+struct Compiler<'a, 'd> {
+    source: &'a Arc<SourceFile>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// One compiled regex per distinct pattern.
+    regexes: HashMap<String, Arc<(String, regex_lite::Regex)>>,
+    /// `[app] middleware`, each name once.
+    app_middleware: Vec<Located<'d>>,
+}
+
+impl<'d> Compiler<'_, 'd> {
+    fn error(&mut self, kind: DiagnosticKind, span: Range<usize>, message: String) {
+        self.diagnostics
+            .push(Diagnostic::at(kind, self.source, span, message));
+    }
+
+    fn settings(&mut self, app: &AppDecl<'d>) -> Settings {
+        let mut settings = Settings {
+            debug: app.debug,
+            ..Settings::default()
+        };
+        if let Some(cors) = &app.cors {
+            if let RouteCors::Own(cors) = Cors::compile(cors, self.source, self.diagnostics) {
+                settings.cors = Some(cors);
+            }
+        }
+        if let Some(base) = &app.base_path {
+            let valid = parse_template(&base.value).is_ok_and(|segments| {
+                !segments.is_empty() && segments.iter().all(|s| matches!(s, Segment::Static(_)))
+            });
+            if valid {
+                settings.base_path = Some(base.value.trim_end_matches('/').to_owned());
+            } else {
+                let message =
+                    "`base_path` must be static segments, such as \"/api\" or \"/v1/orders\"";
+                self.error(
+                    DiagnosticKind::InvalidValue,
+                    base.span.clone(),
+                    message.to_owned(),
+                );
+            }
+        }
+        for name in &app.middleware {
+            if let Some(first) = self.app_middleware.iter().find(|m| m.value == name.value) {
+                let message = format!("middleware `{}` is listed twice", name.value);
+                let note = (first.span.clone(), "first listed here");
+                self.duplicate_middleware(name.span.clone(), message, note);
+            } else {
+                self.app_middleware.push(name.clone());
+            }
+        }
+        for (name, value) in &app.headers {
+            let parsed_name = HeaderName::from_bytes(name.value.as_bytes());
+            let parsed_value = HeaderValue::from_str(&value.value);
+            match (parsed_name, parsed_value) {
+                (Ok(n), Ok(v)) => {
+                    settings.headers.append(n, v);
+                }
+                (Err(_), _) => {
+                    let message = format!(
+                        "`{}` is not a valid HTTP header name",
+                        name.value.escape_debug()
+                    );
+                    self.error(DiagnosticKind::InvalidValue, name.span.clone(), message);
+                }
+                (_, Err(_)) => {
+                    let message =
+                        "not a valid HTTP header value (control characters are not allowed)"
+                            .to_owned();
+                    self.error(DiagnosticKind::InvalidValue, value.span.clone(), message);
+                }
+            }
+        }
+        settings
+    }
+
+    fn duplicate_route(
+        &mut self,
+        decl: &RouteDecl<'_>,
+        route: &Route,
+        (first, first_span): (&Route, Range<usize>),
+    ) {
+        let shared = if route.methods.is_any() || first.methods.is_any() {
+            "both accept every method".to_owned()
+        } else {
+            let both: Vec<&str> = crate::router::KNOWN_METHODS
+                .iter()
+                .filter(|m| route.methods.contains(m) && first.methods.contains(m))
+                .map(http::Method::as_str)
+                .collect();
+            format!("both accept {}", both.join(", "))
+        };
+        let message = format!(
+            "duplicate route: `{}` matches the same requests as `{}` with the same specificity ({shared})",
+            route.template, first.template
+        );
+        let diagnostic = Diagnostic::at(
+            DiagnosticKind::DuplicateRoute,
+            self.source,
+            decl.path.span.clone(),
+            message,
+        )
+        .with_note(self.source, first_span, "first defined here");
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn duplicate_middleware(
+        &mut self,
+        span: Range<usize>,
+        message: String,
+        (first, note): (Range<usize>, &str),
+    ) {
+        let diagnostic = Diagnostic::at(
+            DiagnosticKind::DuplicateMiddleware,
+            self.source,
+            span,
+            message,
+        )
+        .with_note(self.source, first, note);
+        self.diagnostics.push(diagnostic);
+    }
+    /// A route's middleware chain: `[app] middleware` less `skip_middleware`, then its own.
+    fn middleware(&mut self, decl: &RouteDecl<'d>) -> Vec<String> {
+        let skipped = |name: &str| decl.skip_middleware.iter().any(|s| s.value == name);
+        for skip in &decl.skip_middleware {
+            if !self.app_middleware.iter().any(|m| m.value == skip.value) {
+                let mut message = format!(
+                    "`skip_middleware` names `{}`, which is not in `[app] middleware`",
+                    skip.value
+                );
+                let listed: Vec<&str> = self
+                    .app_middleware
+                    .iter()
+                    .map(|m| m.value.as_ref())
+                    .collect();
+                message.push_str(&suggestion(&skip.value, &listed).unwrap_or_default());
+                self.error(
+                    DiagnosticKind::UnknownMiddleware,
+                    skip.span.clone(),
+                    message,
+                );
+            }
+        }
+        let mut chain: Vec<Located<'d>> = self
+            .app_middleware
+            .iter()
+            .filter(|m| !skipped(&m.value))
+            .cloned()
+            .collect();
+        let from_app = chain.len();
+        for own in &decl.middleware {
+            match chain.iter().position(|m| m.value == own.value) {
+                Some(at) => {
+                    let (message, note) = if at < from_app {
+                        let message = format!(
+                            "middleware `{}` already runs for every route: it is in `[app] middleware`",
+                            own.value
+                        );
+                        (message, "listed here")
+                    } else {
+                        let message = format!("middleware `{}` is listed twice", own.value);
+                        (message, "first listed here")
+                    };
+                    self.duplicate_middleware(
+                        own.span.clone(),
+                        message,
+                        (chain[at].span.clone(), note),
+                    );
+                }
+                None => chain.push(own.clone()),
+            }
+        }
+        chain.into_iter().map(|m| m.value.into_owned()).collect()
+    }
+
+    /// Resolves one declaration into a route and the parts of its path for the router; `None`
+    /// when it has any error (all of them reported).
+    fn route<'r>(
+        &mut self,
+        decl: &'r RouteDecl<'d>,
+        settings: &Settings,
+    ) -> Option<(Route, Vec<Part<'r>>)> {
+        let errors_before = self.diagnostics.len();
+        let path = &decl.path;
+        let segments = match parse_template(&path.value) {
+            Ok(segments) => Some(segments),
+            Err(errors) => {
+                for error in errors {
+                    let span = self.source.inner_span(&path.span, &path.value, error.range);
+                    self.error(DiagnosticKind::InvalidTemplate, span, error.message);
+                }
+                None
+            }
+        };
+        let methods = self.methods(decl);
+        let middleware = self.middleware(decl);
+        let template_ok = segments.is_some();
+        let segments = segments.as_deref().unwrap_or_default();
+        let mut params = Vec::new();
+        let mut parts = Vec::with_capacity(segments.len());
+        for (i, segment) in segments.iter().enumerate() {
+            match segment {
+                Segment::Static(text) => parts.push(Part::Static(text)),
+                Segment::Param {
+                    name,
+                    greedy,
+                    range,
+                } => {
+                    let last = i + 1 == segments.len();
+                    let ty = self.param_type(decl, name, *greedy, last, range);
+                    parts.push(match &ty {
+                        ParamType::Str => Part::Str,
+                        ParamType::Path => Part::Greedy,
+                        ParamType::Int => Part::Typed(Matcher::Int),
+                        ParamType::Float => Part::Typed(Matcher::Float),
+                        ParamType::Bool => Part::Typed(Matcher::Bool),
+                        ParamType::Uuid => Part::Typed(Matcher::Uuid),
+                        ParamType::Regex(pattern) => match self.regexes.get(pattern) {
+                            Some(regex) => Part::Typed(Matcher::Regex(Arc::clone(regex))),
+                            None => Part::Str, // reported by param_type
+                        },
+                    });
+                    params.push(((*name).to_owned(), ty));
+                }
+            }
+        }
+        if template_ok {
+            for param in &decl.params {
+                if !params.iter().any(|(name, _)| *name == param.name) {
+                    let mut message = format!(
+                        "`params` names `{}`, which is not a parameter of `{}`",
+                        param.name, path.value
+                    );
+                    let names: Vec<&str> = params.iter().map(|(name, _)| name.as_str()).collect();
+                    message.push_str(&suggestion(&param.name, &names).unwrap_or_default());
+                    self.error(
+                        DiagnosticKind::UnknownParam,
+                        param.name_span.clone(),
+                        message,
+                    );
+                }
+            }
+        }
+        let cors = match &decl.cors {
+            None => RouteCors::Inherit,
+            Some(cors) => Cors::compile(cors, self.source, self.diagnostics),
+        };
+        if self.diagnostics.len() > errors_before {
+            return None;
+        }
+        let route = Route {
+            template: path.value.clone().into_owned(),
+            handler: decl.handler.value.clone().into_owned(),
+            methods,
+            params,
+            middleware,
+            cors: cors.resolve(settings.cors.as_ref()).cloned(),
+        };
+        Some((route, parts))
+    }
+
+    fn methods(&mut self, decl: &RouteDecl<'_>) -> MethodSet {
+        let Some(names) = &decl.methods else {
+            return MethodSet::ANY;
+        };
+        if names.is_empty() {
+            let span = decl.methods_span.clone();
+            let message = "`methods` is empty, so the route answers nothing; remove the key to accept every method";
+            self.error(DiagnosticKind::InvalidValue, span, message.to_owned());
+        }
+        let mut set = MethodSet::EMPTY;
+        for name in names {
+            match MethodSet::parse_one(&name.value) {
+                Some(method) => set.insert(&method),
+                None => {
+                    let mut message = format!("unknown method `{}`", name.value);
+                    let expected = || format!(", expected one of {}", list(METHOD_NAMES));
+                    message
+                        .push_str(&suggestion(&name.value, METHOD_NAMES).unwrap_or_else(expected));
+                    self.error(DiagnosticKind::UnknownMethod, name.span.clone(), message);
+                }
+            }
+        }
+        set
+    }
+
+    /// The type of parameter `name` from `params` (default `str`, or `path` for `{name+}`).
+    fn param_type(
+        &mut self,
+        decl: &RouteDecl<'_>,
+        name: &str,
+        greedy: bool,
+        last: bool,
+        range: &Range<usize>,
+    ) -> ParamType {
+        let Some(param) = decl.params.iter().find(|p| p.name == name) else {
+            return if greedy {
+                ParamType::Path
+            } else {
+                ParamType::Str
+            };
+        };
+        let span = param.ty_span.clone();
+        let ty = match &param.ty {
+            TypeDecl::Named(type_name) => match ParamType::from_name(type_name) {
+                Some(ty) => ty,
+                None => {
+                    let mut message = format!("unknown parameter type `{type_name}`");
+                    let expected = || {
+                        let regex = Some("a table `{ regex = \"...\" }`");
+                        format!(", expected {}", list_with(ParamType::NAMES, regex))
+                    };
+                    message.push_str(
+                        &suggestion(type_name, ParamType::NAMES).unwrap_or_else(expected),
+                    );
+                    self.error(DiagnosticKind::UnknownType, span, message);
+                    return ParamType::Str;
+                }
+            },
+            TypeDecl::Regex(pattern) => {
+                if !self.regexes.contains_key(pattern.as_ref()) {
+                    match compile_regex(pattern) {
+                        Ok(regex) => {
+                            self.regexes.insert(
+                                pattern.to_string(),
+                                Arc::new((pattern.to_string(), regex)),
+                            );
+                        }
+                        Err(error) => {
+                            let span = match error.range {
+                                Some(range) => self.source.inner_span(&span, pattern, range),
+                                None => span,
+                            };
+                            self.error(
+                                DiagnosticKind::InvalidRegex,
+                                span,
+                                format!("invalid regex: {}", error.message),
+                            );
+                            return ParamType::Str;
+                        }
+                    }
+                }
+                ParamType::Regex(pattern.to_string())
+            }
+        };
+        if greedy && ty != ParamType::Path {
+            let message =
+                format!("`{{{name}+}}` is greedy, so its type is always `path`, not `{ty}`");
+            self.error(DiagnosticKind::InvalidTemplate, span, message);
+        } else if ty == ParamType::Path && !last {
+            let template_span =
+                self.source
+                    .inner_span(&decl.path.span, &decl.path.value, range.clone());
+            let message = format!(
+                "parameter `{name}` has type `path`, which is greedy and must be the last segment"
+            );
+            self.error(DiagnosticKind::InvalidTemplate, template_span, message);
+        }
+        ty
+    }
+}
