@@ -19,7 +19,7 @@ use crate::handler::BoxedHandler;
 use crate::middleware::{Hook, Next};
 use crate::request::Request;
 use crate::response::{Body, IntoResponse, Response};
-use crate::router::{Lookup, RouteId};
+use crate::router::{Lookup, ParamValue, Params, RouteId};
 use crate::spec::{Cors, RouteTable};
 
 /// A minik application: routes from a TOML file, each bound to a named handler.
@@ -54,7 +54,7 @@ impl std::fmt::Debug for Bound {
 /// Where one lookup sends a request.
 enum Destination<'a> {
     /// A route's handler, with the request's path parameters.
-    Route(RouteId),
+    Route(RouteId, Vec<(String, ParamValue<'static>)>),
     /// A CORS preflight, answered by minik for the route that takes the requested method.
     Preflight(Response),
     /// No route takes the path: 404.
@@ -119,9 +119,10 @@ impl App {
         );
         // CORS needs the request's `Origin` after the handler has taken the request.
         let origin = request.headers().get(header::ORIGIN).cloned();
-        let (mut response, cors) = match self.route(&mut request, origin.as_ref()) {
-            Destination::Route(id) => {
+        let (mut response, cors) = match self.route(&request, origin.as_ref()) {
+            Destination::Route(id, params) => {
                 let route = self.table.route(id);
+                request.params = params;
                 span.record("route", route.template());
                 request.state.clone_from(&self.state);
                 (self.dispatch(id, request, &span).await, route.cors())
@@ -146,13 +147,12 @@ impl App {
         response
     }
 
-    /// Looks the request up once and decides where it goes; a routed request gets its path
-    /// parameters.
+    /// Looks the request up once and decides where it goes.
     ///
     /// A CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is
     /// answered by minik, with the CORS policy of the route that takes the requested method,
     /// unless the route the `OPTIONS` request reaches lists `OPTIONS` itself.
-    fn route(&self, request: &mut Request, origin: Option<&HeaderValue>) -> Destination<'_> {
+    fn route(&self, request: &Request, origin: Option<&HeaderValue>) -> Destination<'_> {
         let table = &self.table;
         let requested = origin
             .filter(|_| request.method == Method::OPTIONS)
@@ -162,7 +162,9 @@ impl App {
                     .get(header::ACCESS_CONTROL_REQUEST_METHOD)?;
                 Some((origin, Method::from_bytes(requested.as_bytes()).ok()?))
             });
-        let lookup = table.lookup(&request.method, request.route_path(), request.path_decoded);
+        let mut params = Params::new();
+        let path = request.route_path();
+        let lookup = table.lookup(&request.method, path, request.path_decoded, &mut params);
         let headers = request.headers();
         let preflight = |routes: &[RouteId], (origin, requested): (&HeaderValue, Method)| {
             let route = table.pick(routes, &requested)?;
@@ -173,11 +175,7 @@ impl App {
             ))
         };
         match lookup {
-            Lookup::Found {
-                route,
-                params,
-                mut passed,
-            } => {
+            Lookup::Found { route, mut passed } => {
                 if let Some(requested) = requested {
                     if !table.route(route).lists_options() {
                         passed.push(route);
@@ -192,8 +190,7 @@ impl App {
                     .iter()
                     .map(|(name, _)| name.clone());
                 let values = params.into_iter().map(|value| value.into_owned());
-                request.params = names.zip(values).collect();
-                Destination::Route(route)
+                Destination::Route(route, names.zip(values).collect())
             }
             Lookup::MethodNotAllowed { routes } => {
                 if let Some(preflight) =

@@ -41,6 +41,15 @@ impl MethodSet {
         any: false,
     };
 
+    /// The set of `method` alone; empty for a method no routes file can name, which only
+    /// routes without `methods` take.
+    pub(crate) fn of(method: &Method) -> MethodSet {
+        MethodSet {
+            bits: bit(method).unwrap_or(0),
+            any: false,
+        }
+    }
+
     /// A method named in the file, case-insensitively.
     pub(crate) fn parse_one(name: &str) -> Option<Method> {
         KNOWN

@@ -22,6 +22,10 @@ use self::tree::{Node, walk};
 /// A route's number: the order in which it was inserted.
 pub(crate) type RouteId = usize;
 
+/// A lookup's parameter values, in template order: inline up to four (most routes have
+/// fewer), so that a lookup does not allocate for them.
+pub(crate) type Params<'p> = smallvec::SmallVec<[ParamValue<'p>; 4]>;
+
 /// A template segment resolved against the declared types, as the tree matches it.
 #[derive(Debug)]
 pub(crate) enum Part<'t> {
@@ -42,11 +46,11 @@ pub(crate) struct Router {
 
 /// What a lookup found.
 #[derive(Debug)]
-pub(crate) enum Lookup<'p> {
-    /// The route that takes the path and the method, and its parameters in template order.
+pub(crate) enum Lookup {
+    /// The route that takes the path and the method (its parameters are in the lookup's
+    /// `params`).
     Found {
         route: RouteId,
-        params: Vec<ParamValue<'p>>,
         /// Routes that match the path ahead of `route` but do not take the method, in
         /// precedence order (usually none).
         passed: Vec<RouteId>,
@@ -100,17 +104,22 @@ impl Router {
 
     /// Looks up a request: `path` as the client sent it, without the query string; `decoded`
     /// when the source percent-decoded it already (HTTP APIs), so that a `%` is not decoded
-    /// twice.
-    pub(crate) fn lookup<'p>(&self, method: &Method, path: &'p str, decoded: bool) -> Lookup<'p> {
+    /// twice. The parameters of the route found are left in `params`.
+    pub(crate) fn lookup<'p>(
+        &self,
+        method: &Method,
+        path: &'p str,
+        decoded: bool,
+        params: &mut Params<'p>,
+    ) -> Lookup {
         let Some(rest) = path.strip_prefix('/') else {
             return Lookup::NotFound;
         };
         // One trailing slash is not significant: `/events/` is `/events`.
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         let rest = (!rest.is_empty()).then_some(rest);
-        let mut params = Vec::new();
         let (mut found, mut passed) = (None, Vec::new());
-        walk(&self.root, rest, decoded, &mut params, &mut |ids| {
+        walk(&self.root, rest, decoded, params, &mut |ids| {
             found = self.pick(ids, method);
             if found.is_none() {
                 passed.extend_from_slice(ids);
@@ -118,11 +127,7 @@ impl Router {
             found.is_some()
         });
         match found {
-            Some(route) => Lookup::Found {
-                route,
-                params,
-                passed,
-            },
+            Some(route) => Lookup::Found { route, passed },
             None if passed.is_empty() => Lookup::NotFound,
             None => Lookup::MethodNotAllowed { routes: passed },
         }
@@ -131,15 +136,16 @@ impl Router {
     /// The first of `routes` that takes `method`: one that declares it, else, for HEAD, a GET
     /// route (which answers HEAD without a body).
     pub(crate) fn pick(&self, routes: &[RouteId], method: &Method) -> Option<RouteId> {
-        let takes = |method: &Method| {
+        let takes = |wanted: MethodSet| {
+            let methods = &self.methods;
             routes
                 .iter()
                 .copied()
-                .find(|&id| self.methods[id].contains(method))
+                .find(|&id| methods[id].overlaps(&wanted))
         };
-        takes(method).or_else(|| {
+        takes(MethodSet::of(method)).or_else(|| {
             (method == Method::HEAD)
-                .then(|| takes(&Method::GET))
+                .then(|| takes(MethodSet::of(&Method::GET)))
                 .flatten()
         })
     }
@@ -212,8 +218,9 @@ mod tests {
 
     /// The route (by name) and the parameters a GET finds, or `None` for a 404.
     fn found(path: &str, decoded: bool) -> Option<(&'static str, Vec<ParamValue<'static>>)> {
-        match sample().lookup(&Method::GET, path, decoded) {
-            Lookup::Found { route, params, .. } => Some((
+        let mut params = Params::new();
+        match sample().lookup(&Method::GET, path, decoded, &mut params) {
+            Lookup::Found { route, .. } => Some((
                 NAMES[route],
                 params.into_iter().map(ParamValue::into_owned).collect(),
             )),
@@ -319,7 +326,7 @@ mod tests {
         post.insert(&Method::POST);
         let parts = [Part::Static("gists"), Part::Str];
         let posted = router.insert(&parts, post).unwrap();
-        match router.lookup(&Method::DELETE, "/gists/42", false) {
+        match router.lookup(&Method::DELETE, "/gists/42", false, &mut Params::new()) {
             Lookup::MethodNotAllowed { routes } => {
                 assert_eq!(routes, [0, posted]);
                 assert_eq!(
@@ -329,13 +336,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        match router.lookup(&Method::POST, "/gists/42", false) {
+        match router.lookup(&Method::POST, "/gists/42", false, &mut Params::new()) {
             Lookup::Found { route, passed, .. } => assert_eq!((route, passed), (posted, vec![0])),
             other => panic!("{other:?}"),
         }
         // HEAD goes to the GET route.
         assert!(matches!(
-            router.lookup(&Method::HEAD, "/gists/42", false),
+            router.lookup(&Method::HEAD, "/gists/42", false, &mut Params::new()),
             Lookup::Found { route: 0, .. }
         ));
         // A duplicate is refused with the route it duplicates.

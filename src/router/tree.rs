@@ -1,22 +1,25 @@
 //! The segment tree and the walk that looks a path up in it.
 //!
 //! Design note: the tree has one level per path segment. At each node the children are tried
-//! in precedence order: the static child named by the segment (a binary search of the sorted
-//! static children), the typed children by rank, the `str` child, then the greedy routes,
-//! which take the rest of the path. A segment is percent-decoded once, before it is compared
-//! with anything. Every node sits at one depth, so a walk visits each node at most once,
-//! whatever backtracking a typed parameter causes: the cost is bounded by the table, never
-//! exponential, and recursion is no deeper than the longest template.
+//! in precedence order: the static child named by the segment (found by hash, so that a lookup
+//! costs the same among ten static children as among thousands), the typed children by rank,
+//! the `str` child, then the greedy routes, which take the rest of the path. A segment is
+//! percent-decoded once, before it is compared with anything. Every node sits at one depth, so
+//! a walk visits each node at most once, whatever backtracking a typed parameter causes: the
+//! cost is bounded by the table, never exponential, and recursion is no deeper than the longest
+//! template.
 
 use std::borrow::Cow;
 
-use super::RouteId;
+use rustc_hash::FxHashMap;
+
 use super::param::{Matcher, ParamValue};
+use super::{Params, RouteId};
 
 #[derive(Debug, Default)]
 pub(super) struct Node {
-    /// Static children, sorted by segment.
-    statics: Vec<(Box<str>, Node)>,
+    /// Static children by segment.
+    statics: FxHashMap<Box<str>, Node>,
     /// Typed children in precedence order (`Matcher::rank`; regexes in file order).
     typed: Vec<(Matcher, Node)>,
     string: Option<Box<Node>>,
@@ -29,17 +32,7 @@ pub(super) struct Node {
 impl Node {
     /// The static child for `segment`, created if needed.
     pub(super) fn static_child(&mut self, segment: &str) -> &mut Node {
-        let at = match self
-            .statics
-            .binary_search_by(|(s, _)| s.as_ref().cmp(segment))
-        {
-            Ok(at) => at,
-            Err(at) => {
-                self.statics.insert(at, (segment.into(), Node::default()));
-                at
-            }
-        };
-        &mut self.statics[at].1
+        self.statics.entry(segment.into()).or_default()
     }
 
     /// The typed child for `matcher` (one per distinct type or pattern), created in precedence
@@ -78,7 +71,10 @@ impl Node {
     /// Appends the routes below this node in the order a walk tries them.
     pub(super) fn in_order(&self, order: &mut Vec<RouteId>) {
         order.extend(&self.routes);
-        for (_, child) in &self.statics {
+        // Static children are exclusive: any order is theirs, and names read best in a listing.
+        let mut statics: Vec<(&Box<str>, &Node)> = self.statics.iter().collect();
+        statics.sort_unstable_by_key(|(segment, _)| *segment);
+        for (_, child) in statics {
             child.in_order(order);
         }
         for (_, child) in &self.typed {
@@ -97,78 +93,115 @@ fn decode(raw: &str) -> Option<Cow<'_, str>> {
     percent_encoding::percent_decode_str(raw).decode_utf8().ok()
 }
 
+/// Where the segment at the start of `path` ends (at the next `/`), and whether it holds a `%`:
+/// one pass over bytes, as segments are a few bytes long. Letters and digits sort after both
+/// `/` and `%`, so most bytes take one comparison.
+fn segment_end(path: &str) -> (usize, bool) {
+    let mut escaped = false;
+    for (at, &byte) in path.as_bytes().iter().enumerate() {
+        if byte <= b'/' {
+            if byte == b'/' {
+                return (at, escaped);
+            }
+            escaped |= byte == b'%';
+        }
+    }
+    (path.len(), escaped)
+}
+
 /// Depth-first search in precedence order. `rest` is the path after the segments already
 /// consumed, without its leading `/`; `None` once the path is used up. `decoded` says the path
 /// was percent-decoded already, so that a `%` in it is a character. `visit` is called with
 /// the routes of every node the whole path reaches, and stops the search by returning `true`,
 /// leaving the parameters of that match in `params`.
+///
+/// Only an alternative that may have to be undone is a recursive call: the last child that can
+/// take a segment is followed by the loop, as nothing at this node is left to try if it fails
+/// (the values it pushed are cut off by the caller that tries its next alternative). Most
+/// nodes have one kind of child, so most lookups descend the tree without a call per segment.
 pub(super) fn walk<'p>(
-    node: &Node,
-    rest: Option<&'p str>,
+    mut node: &Node,
+    mut rest: Option<&'p str>,
     decoded: bool,
-    params: &mut Vec<ParamValue<'p>>,
+    params: &mut Params<'p>,
     visit: &mut impl FnMut(&[RouteId]) -> bool,
 ) -> bool {
-    let Some(path) = rest else {
-        return !node.routes.is_empty() && visit(&node.routes);
-    };
-    let (raw, tail) = match path.split_once('/') {
-        Some((raw, tail)) => (raw, Some(tail)),
-        None => (path, None),
-    };
-    // Empty segments (`//`) match nothing.
-    if raw.is_empty() {
-        return false;
-    }
-    // A decoded `/` (`%2F`) stays part of its segment.
-    let segment = if decoded || !raw.contains('%') {
-        Cow::Borrowed(raw)
-    } else {
-        match decode(raw) {
-            Some(segment) => segment,
-            None => return false,
+    'nodes: loop {
+        let Some(path) = rest else {
+            return !node.routes.is_empty() && visit(&node.routes);
+        };
+        let (typed, string, greedy) = (&node.typed, &node.string, &node.greedy);
+        // A path that goes on past a node without children matches nothing.
+        if node.statics.is_empty() && typed.is_empty() && string.is_none() && greedy.is_empty() {
+            return false;
         }
-    };
-    // What an alternative pushed is cut off before the next one is tried.
-    let mark = params.len();
-    let found = node
-        .statics
-        .binary_search_by(|(s, _)| s.as_ref().cmp(&segment));
-    if let Ok(at) = found {
-        if walk(&node.statics[at].1, tail, decoded, params, visit) {
-            return true;
+        let (end, escaped) = segment_end(path);
+        let (raw, tail) = (&path[..end], path.get(end + 1..));
+        // Empty segments (`//`) match nothing.
+        if raw.is_empty() {
+            return false;
         }
-        params.truncate(mark);
-    }
-    for (matcher, child) in &node.typed {
-        if let Some(value) = matcher.parse(&segment) {
-            params.push(value);
+        // A decoded `/` (`%2F`) stays part of its segment.
+        let segment = if decoded || !escaped {
+            Cow::Borrowed(raw)
+        } else {
+            match decode(raw) {
+                Some(segment) => segment,
+                None => return false,
+            }
+        };
+        // What an alternative pushed is cut off before the next one is tried.
+        let mark = params.len();
+        let found = match node.statics.is_empty() {
+            true => None,
+            false => node.statics.get(segment.as_ref()),
+        };
+        if let Some(child) = found {
+            if typed.is_empty() && string.is_none() && greedy.is_empty() {
+                (node, rest) = (child, tail);
+                continue;
+            }
             if walk(child, tail, decoded, params, visit) {
                 return true;
             }
             params.truncate(mark);
         }
-    }
-    if let Some(child) = &node.string {
-        params.push(ParamValue::Str(segment));
-        if walk(child, tail, decoded, params, visit) {
-            return true;
+        let last_typed = typed.len().wrapping_sub(1);
+        for (i, (matcher, child)) in typed.iter().enumerate() {
+            if let Some(value) = matcher.parse(&segment) {
+                params.push(value);
+                if i == last_typed && string.is_none() && greedy.is_empty() {
+                    (node, rest) = (child, tail);
+                    continue 'nodes;
+                }
+                if walk(child, tail, decoded, params, visit) {
+                    return true;
+                }
+                params.truncate(mark);
+            }
         }
-        params.truncate(mark);
-    }
-    if !node.greedy.is_empty() && !path.split('/').any(str::is_empty) {
-        let value = if decoded || !path.contains('%') {
-            Some(Cow::Borrowed(path))
-        } else {
-            decode(path)
-        };
-        if let Some(value) = value {
-            params.push(ParamValue::Path(value));
-            if visit(&node.greedy) {
+        if let Some(child) = string {
+            params.push(ParamValue::Str(segment));
+            if greedy.is_empty() {
+                (node, rest) = (child, tail);
+                continue;
+            }
+            if walk(child, tail, decoded, params, visit) {
                 return true;
             }
             params.truncate(mark);
         }
+        if !greedy.is_empty() && !path.split('/').any(str::is_empty) {
+            let value = if decoded || !path.contains('%') {
+                Some(Cow::Borrowed(path))
+            } else {
+                decode(path)
+            };
+            if let Some(value) = value {
+                params.push(ParamValue::Path(value));
+                return visit(greedy);
+            }
+        }
+        return false;
     }
-    false
 }

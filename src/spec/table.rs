@@ -7,7 +7,7 @@ use http::Method;
 
 use super::{Cors, Settings};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::router::{Lookup, MethodSet, ParamType, ParamValue, RouteId, Router};
+use crate::router::{Lookup, MethodSet, ParamType, ParamValue, Params, RouteId, Router};
 
 /// One route of the table, as declared in the routes file.
 #[derive(Debug, Clone)]
@@ -121,7 +121,7 @@ impl std::error::Error for MatchError {}
 #[derive(Debug)]
 pub struct Match<'t, 'p> {
     route: &'t Route,
-    values: Vec<ParamValue<'p>>,
+    values: Params<'p>,
 }
 
 impl<'t, 'p> Match<'t, 'p> {
@@ -236,8 +236,9 @@ impl RouteTable {
         method: &Method,
         path: &'p str,
     ) -> Result<Match<'t, 'p>, MatchError> {
-        match self.lookup(method, path, false) {
-            Lookup::Found { route, params, .. } => Ok(Match {
+        let mut params = Params::new();
+        match self.lookup(method, path, false, &mut params) {
+            Lookup::Found { route, .. } => Ok(Match {
                 route: &self.routes[route],
                 values: params,
             }),
@@ -248,9 +249,16 @@ impl RouteTable {
         }
     }
 
-    /// The router's answer for a request; `decoded` when the source percent-decoded the path.
-    pub(crate) fn lookup<'p>(&self, method: &Method, path: &'p str, decoded: bool) -> Lookup<'p> {
-        self.router.lookup(method, path, decoded)
+    /// The router's answer for a request, its parameters left in `params`; `decoded` when the
+    /// source percent-decoded the path.
+    pub(crate) fn lookup<'p>(
+        &self,
+        method: &Method,
+        path: &'p str,
+        decoded: bool,
+        params: &mut Params<'p>,
+    ) -> Lookup {
+        self.router.lookup(method, path, decoded, params)
     }
 
     /// The route numbered `id` by a lookup.
