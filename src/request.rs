@@ -7,8 +7,8 @@ use lambda_runtime::Context;
 use serde::de::DeserializeOwned;
 
 use crate::error::HttpError;
-use crate::event::Source;
 use crate::router::ParamValue;
+use crate::source::Source;
 
 mod pairs;
 

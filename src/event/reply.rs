@@ -15,8 +15,9 @@ use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
-use super::{Origin, Source};
+use super::Origin;
 use crate::response::{Body, Response};
+use crate::source::Source;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

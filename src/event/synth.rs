@@ -8,7 +8,7 @@ use base64::Engine;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::Source;
+use crate::source::Source;
 
 /// An HTTP request, as a client sends it.
 pub(crate) struct HttpRequest<'a> {
