@@ -1,8 +1,8 @@
 //! Lambda events in, Lambda responses out: every HTTP source, detected from the event.
 //!
 //! Design note: the event is deserialized once ([`raw::RawEvent`]), the source is decided from
-//! the fields that only it carries, and the [`Origin`] (source, and ALB's header mode) travels
-//! with the request so that [`reply::shape`] answers in the sender's format. The request path
+//! the fields that only it carries, and the [`ReplyShape`] (source, and ALB's header mode) is
+//! kept with the request so that [`reply()`] answers in the sender's format. The request path
 //! minik routes on is the one the client sent, never API Gateway's `resource`, so one routes
 //! file serves API Gateway, an ALB and a Function URL alike.
 
@@ -20,14 +20,14 @@ use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
 
 use self::raw::{Pairs, RawEvent};
-pub(crate) use self::reply::shape;
+pub(crate) use self::reply::reply;
 use crate::error::HttpError;
 use crate::request::{Request, TextPairs, parse_query};
 use crate::source::Source;
 
-/// Where a request came from, and so how to shape its response.
+/// How to answer a request: the source that sent it, and ALB's header mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Origin {
+pub(crate) struct ReplyShape {
     pub(crate) source: Source,
     /// An ALB target group with multi-value headers on: the reply uses `multiValueHeaders`.
     pub(crate) multi_value: bool,
@@ -61,7 +61,7 @@ impl std::error::Error for EventError {}
 /// The request an event carries, or the 400 to answer when the event is an HTTP request minik
 /// cannot read (invalid base64 body, invalid method or header).
 pub(crate) struct Parsed {
-    pub(crate) origin: Origin,
+    pub(crate) shape: ReplyShape,
     pub(crate) request: Result<Request, HttpError>,
 }
 
@@ -98,18 +98,18 @@ pub(crate) fn parse(bytes: &[u8], base_path: Option<&str>) -> Result<Parsed, Eve
     let raw: RawEvent<'_> = serde_json::from_str(text).map_err(|error| {
         EventError::new(format!("the event is not a valid HTTP event: {error}"))
     })?;
-    let origin = detect(&raw)?;
+    let shape = detect(&raw)?;
     // One copy of the event, kept for `Request::event`, whose slices also back the header
     // values: a header value costs no allocation of its own.
     let shared = Event::new(bytes);
-    let request = build(raw, origin, base_path, &shared).map(|mut request| {
-        request.event = Some(Arc::new(crate::request::RawEvent {
+    let request = build(raw, shape, base_path, &shared).map(|mut request| {
+        request.event = Some(Arc::new(crate::request::EventBytes {
             bytes: shared.copy,
             json: std::sync::OnceLock::new(),
         }));
         request
     });
-    Ok(Parsed { origin, request })
+    Ok(Parsed { shape, request })
 }
 
 /// The event's bytes as received, and a shared copy of them.
@@ -140,7 +140,7 @@ impl<'a> Event<'a> {
 }
 
 /// Decides the source from the fields only it carries; refuses what is not a request.
-fn detect(raw: &RawEvent<'_>) -> Result<Origin, EventError> {
+fn detect(raw: &RawEvent<'_>) -> Result<ReplyShape, EventError> {
     let not_http = |what: &str| {
         Err(EventError::new(format!(
             "the event is {what}, not an HTTP request: {NOT_HTTP}"
@@ -161,8 +161,8 @@ fn detect(raw: &RawEvent<'_>) -> Result<Origin, EventError> {
     if context.is_some_and(|c| c.event_type.is_some() || c.connection_id.is_some()) {
         return not_http("an API Gateway WebSocket event (it has `requestContext.connectionId`)");
     }
-    let origin = |source| {
-        Ok(Origin {
+    let shape = |source| {
+        Ok(ReplyShape {
             source,
             multi_value: false,
         })
@@ -171,7 +171,7 @@ fn detect(raw: &RawEvent<'_>) -> Result<Origin, EventError> {
         // ALB sends one map or the other, by the target group's setting, and wants the same
         // back. Some hand-written events carry both; the multi-value map then holds everything.
         let multi_value = raw.multi_value_headers.is_some();
-        return Ok(Origin {
+        return Ok(ReplyShape {
             source: Source::Alb,
             multi_value,
         });
@@ -182,7 +182,7 @@ fn detect(raw: &RawEvent<'_>) -> Result<Origin, EventError> {
                 .domain_name
                 .as_deref()
                 .is_some_and(|d| d.contains(".lambda-url."));
-            return origin(if url {
+            return shape(if url {
                 Source::FunctionUrl
             } else {
                 Source::HttpApi
@@ -194,13 +194,13 @@ fn detect(raw: &RawEvent<'_>) -> Result<Origin, EventError> {
             && raw.path.is_some()
             && raw.http_method.is_none())
     {
-        return origin(Source::LatticeV2);
+        return shape(Source::LatticeV2);
     }
     if raw.lattice_raw_path.is_some() {
-        return origin(Source::LatticeV1);
+        return shape(Source::LatticeV1);
     }
     if raw.http_method.is_some() && raw.path.is_some() {
-        return origin(Source::RestApi);
+        return shape(Source::RestApi);
     }
     not_http("a JSON object of no known HTTP shape")
 }
@@ -212,13 +212,13 @@ fn bad(message: impl Into<String>) -> HttpError {
 /// Builds the request of a detected event.
 fn build(
     raw: RawEvent<'_>,
-    origin: Origin,
+    shape: ReplyShape,
     base_path: Option<&str>,
     event: &Event<'_>,
 ) -> Result<Request, HttpError> {
     let context = raw.request_context.unwrap_or_default();
     let http = context.http.unwrap_or_default();
-    let source = origin.source;
+    let source = shape.source;
     let method = match source {
         Source::HttpApi | Source::FunctionUrl => http.method,
         Source::LatticeV1 | Source::LatticeV2 => raw.method,

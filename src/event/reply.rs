@@ -15,7 +15,7 @@ use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
-use super::Origin;
+use super::ReplyShape;
 use crate::response::{Body, Response};
 use crate::source::Source;
 
@@ -141,7 +141,7 @@ impl Serialize for StatusLine {
 }
 
 /// The response payload Lambda returns to the source.
-pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
+pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
     let headers = response.headers();
     let (body, is_base64_encoded) = match response.body() {
         Body::Empty => (std::borrow::Cow::Borrowed(""), false),
@@ -168,7 +168,7 @@ pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
         body,
         is_base64_encoded,
     };
-    match origin.source {
+    match shape.source {
         Source::RestApi => {
             reply.headers = view(Style::SingleOnly);
             reply.multi_value_headers = view(Style::MultiOnly);
@@ -179,7 +179,7 @@ pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
         }
         Source::Alb => {
             reply.status_description = Some(StatusLine(response.status()));
-            if origin.multi_value {
+            if shape.multi_value {
                 reply.multi_value_headers = view(Style::Lists);
             } else {
                 reply.headers = view(Style::JoinedLastCookie);
