@@ -1,11 +1,6 @@
-//! Responses in the format of the source that sent the request.
-//!
-//! | source | headers | cookies (`Set-Cookie`) | extra |
-//! |---|---|---|---|
-//! | REST API | `headers` (names with one value), `multiValueHeaders` (names with several) | in the header maps | |
-//! | HTTP API, Function URL | `headers`, values joined with `, ` | top-level `cookies`, always present | |
-//! | ALB | `headers`, or `multiValueHeaders` when the request came in multi-value mode | the last one in single-value mode (as ALB itself keeps the last value) | `statusDescription` |
-//! | VPC Lattice | `headers`, values joined with `, ` | the last one | |
+//! Responses in the format of the source that sent the request: what every format's reply
+//! has (`statusCode`, `body`, `isBase64Encoded`), and the ways of writing a header map that
+//! the formats choose from. Each format's module says which fields its reply has.
 //!
 //! Binary bodies are base64-encoded with `isBase64Encoded: true`.
 
@@ -17,27 +12,29 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::ReplyShape;
 use crate::response::{Body, Response};
-use crate::source::Source;
 
+/// A reply payload; the fields that are `None` are left out.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Reply<'a> {
+pub(super) struct Reply<'a> {
     status_code: u16,
+    /// ALB's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    status_description: Option<StatusLine>,
+    pub(super) status_description: Option<StatusLine>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    headers: Option<Headers<'a>>,
+    pub(super) headers: Option<Headers<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    multi_value_headers: Option<Headers<'a>>,
+    pub(super) multi_value_headers: Option<Headers<'a>>,
+    /// Payload 2.0's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    cookies: Option<Cookies<'a>>,
+    pub(super) cookies: Option<Cookies<'a>>,
     body: std::borrow::Cow<'a, str>,
     is_base64_encoded: bool,
 }
 
 /// How a header map is written.
 #[derive(Clone, Copy)]
-enum Style {
+pub(super) enum Style {
     /// Names with exactly one value, as strings.
     SingleOnly,
     /// Names with several values, as lists.
@@ -50,9 +47,16 @@ enum Style {
     JoinedLastCookie,
 }
 
-struct Headers<'a> {
+/// A header map, to be written in a style.
+pub(super) struct Headers<'a> {
     map: &'a HeaderMap,
     style: Style,
+}
+
+impl<'a> Headers<'a> {
+    pub(super) fn new(map: &'a HeaderMap, style: Style) -> Self {
+        Headers { map, style }
+    }
 }
 
 fn text(value: &HeaderValue) -> std::borrow::Cow<'_, str> {
@@ -104,7 +108,8 @@ impl Serialize for List<'_> {
     }
 }
 
-struct Cookies<'a>(&'a HeaderMap);
+/// The values of the `Set-Cookie` headers of a map, as a list.
+pub(super) struct Cookies<'a>(pub(super) &'a HeaderMap);
 
 impl Serialize for Cookies<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -117,7 +122,7 @@ impl Serialize for Cookies<'_> {
 ///
 /// Written from the two static strings `http` keeps, without `format!` or an allocation: it is
 /// part of every ALB reply.
-struct StatusLine(StatusCode);
+pub(super) struct StatusLine(pub(super) StatusCode);
 
 impl Serialize for StatusLine {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -142,7 +147,6 @@ impl Serialize for StatusLine {
 
 /// The response payload Lambda returns to the source.
 pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
-    let headers = response.headers();
     let (body, is_base64_encoded) = match response.body() {
         Body::Empty => (std::borrow::Cow::Borrowed(""), false),
         Body::Text(text) => (std::borrow::Cow::Borrowed(text.as_str()), false),
@@ -153,12 +157,6 @@ pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
             true,
         ),
     };
-    let view = |style| {
-        Some(Headers {
-            map: headers,
-            style,
-        })
-    };
     let mut reply = Reply {
         status_code: response.status().as_u16(),
         status_description: None,
@@ -168,25 +166,7 @@ pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
         body,
         is_base64_encoded,
     };
-    match shape.source {
-        Source::RestApi => {
-            reply.headers = view(Style::SingleOnly);
-            reply.multi_value_headers = view(Style::MultiOnly);
-        }
-        Source::HttpApi | Source::FunctionUrl => {
-            reply.headers = view(Style::JoinedWithoutCookies);
-            reply.cookies = Some(Cookies(headers));
-        }
-        Source::Alb => {
-            reply.status_description = Some(StatusLine(response.status()));
-            if shape.multi_value {
-                reply.multi_value_headers = view(Style::Lists);
-            } else {
-                reply.headers = view(Style::JoinedLastCookie);
-            }
-        }
-        Source::LatticeV1 | Source::LatticeV2 => reply.headers = view(Style::JoinedLastCookie),
-    }
+    shape.format.reply(shape, response, &mut reply);
     // Serializing strings, numbers and maps of strings into a Vec cannot fail.
     let mut out = Vec::with_capacity(256 + reply.body.len());
     match serde_json::to_writer(&mut out, &reply) {
