@@ -12,9 +12,8 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
-use super::http_api::PayloadV2;
 use super::raw::RawEvent;
 use super::read::{ClientIp, Fields, owned};
 use super::reply::{Headers, Reply, Style};
@@ -59,8 +58,37 @@ impl Format for V2 {
     }
 
     fn event_for(&self, _: Source, request: &Draft<'_>) -> Value {
-        // The test client and local mode send an HTTP API event for VPC Lattice.
-        PayloadV2.event_for(Source::HttpApi, request)
+        let mut query = Map::new();
+        for (name, value) in request.query_pairs() {
+            if let Some(values) = query
+                .entry(name)
+                .or_insert_with(|| json!([]))
+                .as_array_mut()
+            {
+                values.push(json!(value));
+            }
+        }
+        let mut headers = request.multi.clone();
+        headers
+            .entry(X_FORWARDED_FOR)
+            .or_insert_with(|| json!([request.source_ip]));
+        json!({
+            "version": "2.0",
+            "path": request.path,
+            "method": request.method,
+            "headers": headers,
+            "queryStringParameters": query,
+            "body": request.body,
+            "isBase64Encoded": request.is_base64,
+            "requestContext": {
+                "serviceNetworkArn": "arn:aws:vpc-lattice:local:123456789012:servicenetwork/sn-local",
+                "serviceArn": "arn:aws:vpc-lattice:local:123456789012:service/svc-local",
+                "targetGroupArn": "arn:aws:vpc-lattice:local:123456789012:targetgroup/tg-local",
+                "identity": { "type": "NONE" },
+                "region": "local",
+                "timeEpoch": "0",
+            },
+        })
     }
 }
 
@@ -100,10 +128,32 @@ impl Format for V1 {
     }
 
     fn event_for(&self, _: Source, request: &Draft<'_>) -> Value {
-        // The test client and local mode send an HTTP API event for VPC Lattice.
-        PayloadV2.event_for(Source::HttpApi, request)
+        // One value per name: the last of a repeated query parameter; a header's joined.
+        let query: Map<String, Value> = request
+            .query_pairs()
+            .into_iter()
+            .map(|(name, value)| (name, json!(value)))
+            .collect();
+        let mut headers: Map<String, Value> = request
+            .header_values()
+            .map(|(name, values)| (name.to_owned(), json!(values.join(", "))))
+            .collect();
+        headers
+            .entry(X_FORWARDED_FOR)
+            .or_insert_with(|| json!(request.source_ip));
+        json!({
+            "raw_path": request.path,
+            "method": request.method,
+            "headers": headers,
+            "query_string_parameters": query,
+            "body": request.body,
+            "is_base64_encoded": request.is_base64,
+        })
     }
 }
+
+/// The header in which VPC Lattice gives the client's address.
+const X_FORWARDED_FOR: &str = "x-forwarded-for";
 
 #[cfg(test)]
 mod tests {

@@ -249,12 +249,7 @@ mod tests {
             body: b"{}",
             source_ip: "10.0.0.1",
         };
-        for source in [
-            Source::RestApi,
-            Source::HttpApi,
-            Source::FunctionUrl,
-            Source::Alb,
-        ] {
+        for source in SOURCES {
             let event = serde_json::to_vec(&synth::event_for(source, &request)).unwrap();
             let parsed = parse(&event, None).unwrap();
             assert_eq!(parsed.shape.source, source);
