@@ -56,6 +56,8 @@ impl Format for Alb {
                 .multi_value_headers
                 .take()
                 .or_else(|| raw.headers.take()),
+            cookies: None,
+            base64: raw.is_base64_encoded,
             client_ip: ClientIp::ForwardedFor,
             path_decoded: false,
             stage_in_path: false,

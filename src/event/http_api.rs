@@ -9,7 +9,8 @@
 //!   by its `requestContext.domainName`, a `.lambda-url.` host. VPC Lattice v2 events also have
 //!   `version: "2.0"`: this format comes before theirs in [`FORMATS`](super::FORMATS).
 //! - **Read**: the method and the client's address are in `requestContext.http`, the query in
-//!   `rawQueryString`, decoded here.
+//!   `rawQueryString`, decoded here. HTTP APIs move cookies out of the headers into `cookies`;
+//!   they are given back as one `Cookie` header.
 //! - **Reply**: `headers`, each name's values joined with `, `, without `Set-Cookie`; the
 //!   cookies in the top-level `cookies` list, always present.
 
@@ -59,6 +60,8 @@ impl Format for PayloadV2 {
             path: raw.raw_path.take(),
             query: query.unwrap_or_default(),
             headers: raw.headers.take(),
+            cookies: raw.cookies.take(),
+            base64: raw.is_base64_encoded,
             client_ip: ClientIp::Reported(http.source_ip),
             path_decoded: http_api,
             stage_in_path: http_api,

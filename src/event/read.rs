@@ -22,6 +22,11 @@ pub(super) struct Fields<'a> {
     /// The query parameters, decoded.
     pub(super) query: TextPairs,
     pub(super) headers: Option<Pairs<'a>>,
+    /// Cookies sent apart from the headers, given back as one `Cookie` header when the headers
+    /// have none.
+    pub(super) cookies: Option<Vec<Cow<'a, str>>>,
+    /// Whether the body is base64-encoded.
+    pub(super) base64: Option<bool>,
     pub(super) client_ip: ClientIp<'a>,
     /// The path arrives percent-decoded.
     pub(super) path_decoded: bool,
@@ -69,8 +74,7 @@ fn bad(message: impl Into<String>) -> HttpError {
 }
 
 /// The request of an event that `source` sent: `fields` as its format found them, and from
-/// `raw` what every format keeps in the same fields (body, stage, request id, stage variables,
-/// `cookies`).
+/// `raw` what every format keeps in the same fields (body, stage, request id, stage variables).
 pub(super) fn request(
     fields: Fields<'_>,
     raw: RawEvent<'_>,
@@ -90,15 +94,11 @@ pub(super) fn request(
     if !raw_path.starts_with('/') {
         return Err(bad("the event's path does not start with `/`"));
     }
-    let headers = headers(fields.headers, raw.cookies, event)?;
+    let headers = headers(fields.headers, fields.cookies, event)?;
 
-    let base64 = raw
-        .is_base64_encoded
-        .or(raw.lattice_base64)
-        .unwrap_or(false);
     let body = match raw.body {
         None => Vec::new(),
-        Some(body) if base64 => base64::engine::general_purpose::STANDARD
+        Some(body) if fields.base64.unwrap_or(false) => base64::engine::general_purpose::STANDARD
             .decode(body.as_bytes())
             .map_err(|_| bad("the body is marked `isBase64Encoded` but is not valid base64"))?,
         Some(body) => body.into_owned().into_bytes(),
@@ -151,7 +151,6 @@ fn headers(
             .map_err(|_| bad("too many headers"))?;
     }
     if let Some(cookies) = cookies.filter(|c| !c.is_empty()) {
-        // HTTP APIs move cookies out of the headers; give them back as one `Cookie` header.
         if !headers.contains_key(http::header::COOKIE) {
             let joined = cookies.join("; ");
             let value =

@@ -44,6 +44,8 @@ impl Format for Rest {
                 .multi_value_headers
                 .take()
                 .or_else(|| raw.headers.take()),
+            cookies: None,
+            base64: raw.is_base64_encoded,
             client_ip: ClientIp::Reported(identity.and_then(|i| i.source_ip)),
             path_decoded: false,
             stage_in_path: false,
