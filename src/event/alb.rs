@@ -14,11 +14,12 @@
 
 use std::borrow::Cow;
 
+use http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::raw::RawEvent;
 use super::read::{ClientIp, Fields, text_len};
-use super::reply::{Headers, Reply, StatusLine, Style};
+use super::reply::{Headers, Reply, Style};
 use super::synth::Draft;
 use super::{Format, ReplyShape};
 use crate::request::TextPairs;
@@ -66,7 +67,7 @@ impl Format for Alb {
 
     fn reply<'r>(&self, shape: ReplyShape, response: &'r Response, reply: &mut Reply<'r>) {
         let headers = response.headers();
-        reply.status_description = Some(StatusLine(response.status()));
+        reply.status_description = Some(status_line(response.status()));
         if shape.multi_value {
             reply.multi_value_headers = Some(Headers::new(headers, Style::Lists));
         } else {
@@ -93,6 +94,14 @@ impl Format for Alb {
     }
 }
 
+/// `200 OK`: the code and its reason, or the code alone when it has no standard reason.
+fn status_line(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_str()),
+        None => status.as_str().to_owned(),
+    }
+}
+
 /// Decodes one query component as a browser encodes forms (`+` is a space).
 fn form_decode(text: &str) -> Cow<'_, str> {
     if !text.contains(['%', '+']) {
@@ -109,6 +118,16 @@ fn form_decode(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_lines_are_the_code_and_its_reason() {
+        assert_eq!(status_line(StatusCode::OK), "200 OK");
+        assert_eq!(
+            status_line(StatusCode::NETWORK_AUTHENTICATION_REQUIRED),
+            "511 Network Authentication Required"
+        );
+        assert_eq!(status_line(StatusCode::from_u16(599).unwrap()), "599");
+    }
 
     #[test]
     fn form_components_decode_plus_and_percent() {

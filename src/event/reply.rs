@@ -5,8 +5,8 @@
 //! Binary bodies are base64-encoded with `isBase64Encoded: true`.
 
 use base64::Engine;
+use http::HeaderMap;
 use http::header::{HeaderValue, SET_COOKIE};
-use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
@@ -20,7 +20,7 @@ pub(super) struct Reply<'a> {
     status_code: u16,
     /// ALB's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) status_description: Option<StatusLine>,
+    pub(super) status_description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) headers: Option<Headers<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,34 +117,6 @@ impl Serialize for Cookies<'_> {
     }
 }
 
-/// `"200 OK"`, as ALB requires (a missing description is a 502): the code alone when it has
-/// no standard reason.
-///
-/// Written from the two static strings `http` keeps, without `format!` or an allocation: it is
-/// part of every ALB reply.
-pub(super) struct StatusLine(pub(super) StatusCode);
-
-impl Serialize for StatusLine {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let code = self.0.as_str();
-        let Some(reason) = self.0.canonical_reason() else {
-            return serializer.serialize_str(code);
-        };
-        // Reasons are at most 31 bytes; the longest line ("511 Network Authentication
-        // Required") is 35.
-        let mut line = [b' '; 48];
-        match line.get_mut(..code.len() + 1 + reason.len()) {
-            Some(room) => {
-                room[..code.len()].copy_from_slice(code.as_bytes());
-                room[code.len() + 1..].copy_from_slice(reason.as_bytes());
-                serializer.serialize_str(std::str::from_utf8(room).unwrap_or(code))
-            }
-            // A reason longer than any `http` knows today.
-            None => serializer.collect_str(&format_args!("{code} {reason}")),
-        }
-    }
-}
-
 /// The response payload Lambda returns to the source.
 pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
     let (body, is_base64_encoded) = match response.body() {
@@ -172,25 +144,5 @@ pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
     match serde_json::to_writer(&mut out, &reply) {
         Ok(()) => out,
         Err(_) => Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_lines_are_the_code_and_its_reason() {
-        for code in 100..=999 {
-            let status = StatusCode::from_u16(code).unwrap();
-            let expected = match status.canonical_reason() {
-                Some(reason) => format!("\"{code} {reason}\""),
-                None => format!("\"{code}\""),
-            };
-            let line = serde_json::to_string(&StatusLine(status)).unwrap();
-            assert_eq!(line, expected);
-        }
-        let ok = serde_json::to_string(&StatusLine(StatusCode::OK)).unwrap();
-        assert_eq!(ok, "\"200 OK\"");
     }
 }
