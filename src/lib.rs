@@ -260,13 +260,14 @@ mod request;
 mod response;
 mod router;
 mod runtime;
+mod source;
 mod spec;
 mod test_client;
 
 pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use crate::error::{Error, HttpError, Result, RunError};
-pub use crate::event::{EventError, Source};
+pub use crate::event::EventError;
 pub use crate::extract::{Extension, Path, State};
 pub use crate::handler::Handler;
 pub use crate::middleware::Next;
@@ -274,6 +275,7 @@ pub use crate::request::Request;
 pub use crate::response::{Body, IntoResponse, Json, Response};
 pub use crate::router::{ParamType, ParamValue};
 pub use crate::runtime::{IntoApp, run};
+pub use crate::source::Source;
 pub use crate::spec::{Match, MatchError, Route, RouteTable};
 pub use crate::test_client::{TestClient, TestRequest, TestResponse};
 #[doc(no_inline)]

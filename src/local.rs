@@ -19,7 +19,8 @@ use std::io::Read;
 
 use crate::app::App;
 use crate::error::RunError;
-use crate::event::{Source, synth};
+use crate::event::synth;
+use crate::source::Source;
 
 const USAGE: &str = "\
 usage: <binary> <command>

@@ -7,8 +7,8 @@ use lambda_runtime::Context;
 use serde::de::DeserializeOwned;
 
 use crate::error::HttpError;
-use crate::event::Source;
 use crate::router::ParamValue;
+use crate::source::Source;
 
 mod pairs;
 
@@ -42,7 +42,7 @@ pub struct Request {
     pub(crate) source_ip: Option<String>,
     pub(crate) stage: Option<String>,
     pub(crate) stage_variables: TextPairs,
-    pub(crate) event: Option<Arc<RawEvent>>,
+    pub(crate) event: Option<Arc<EventBytes>>,
     pub(crate) context: Option<Arc<Context>>,
     /// Values middleware leaves for the handler (the authenticated user, say).
     pub(crate) extensions: http::Extensions,
@@ -50,9 +50,10 @@ pub struct Request {
     pub(crate) state: Option<Arc<http::Extensions>>,
 }
 
-/// The event's bytes, parsed into JSON only if a handler asks for it.
+/// The event's bytes as Lambda delivered them, parsed into JSON only if a handler asks for it
+/// ([`Request::event`]).
 #[derive(Debug)]
-pub(crate) struct RawEvent {
+pub(crate) struct EventBytes {
     pub(crate) bytes: bytes::Bytes,
     pub(crate) json: OnceLock<serde_json::Value>,
 }

@@ -5,8 +5,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::app::App;
+use crate::event::EventError;
 use crate::event::synth::{self, HttpRequest};
-use crate::event::{EventError, Source};
+use crate::source::Source;
 
 /// Builds requests for an app, as [`App::test`] returns it.
 ///

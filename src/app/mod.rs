@@ -278,7 +278,7 @@ impl App {
         context: Option<Arc<lambda_runtime::Context>>,
     ) -> Result<Vec<u8>, EventError> {
         let base_path = self.table.settings.base_path.as_deref();
-        let Parsed { origin, request } = event::parse(event, base_path)?;
+        let Parsed { shape, request } = event::parse(event, base_path)?;
         let response = match request {
             Ok(mut request) => {
                 request.context = context;
@@ -290,7 +290,7 @@ impl App {
                 response
             }
         };
-        Ok(event::shape(origin, &response))
+        Ok(event::reply(shape, &response))
     }
 
     /// The app's defaults: error details only in debug mode, `[app.headers]`, no body for HEAD.

@@ -134,8 +134,8 @@ impl<'de> Visitor<'de> for PairsVisitor {
         // serde_json gives no size hint. The header maps of the sample events of every source
         // (`tests/fixtures/events`) hold 1 to 22 pairs: room for 16 spares most of them the
         // growths, each a `realloc` and a copy of every pair. Not more: 24 pairs (1,152 bytes)
-        // miss glibc's thread cache, which cost more than the growths saved. The vector lives
-        // only while the event is read.
+        // miss glibc's thread cache, which costs more than the growths it spares. The vector
+        // lives only while the event is read.
         let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16).min(64));
         while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
             map.next_value_seed(Values {

@@ -1,42 +1,40 @@
-//! Responses in the format of the source that sent the request.
-//!
-//! | source | headers | cookies (`Set-Cookie`) | extra |
-//! |---|---|---|---|
-//! | REST API | `headers` (names with one value), `multiValueHeaders` (names with several) | in the header maps | |
-//! | HTTP API, Function URL | `headers`, values joined with `, ` | top-level `cookies`, always present | |
-//! | ALB | `headers`, or `multiValueHeaders` when the request came in multi-value mode | the last one in single-value mode (as ALB itself keeps the last value) | `statusDescription` |
-//! | VPC Lattice | `headers`, values joined with `, ` | the last one | |
+//! Responses in the format of the source that sent the request: what every format's reply
+//! has (`statusCode`, `body`, `isBase64Encoded`), and the ways of writing a header map that
+//! the formats choose from. Each format's module says which fields its reply has.
 //!
 //! Binary bodies are base64-encoded with `isBase64Encoded: true`.
 
 use base64::Engine;
+use http::HeaderMap;
 use http::header::{HeaderValue, SET_COOKIE};
-use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
-use super::{Origin, Source};
+use super::ReplyShape;
 use crate::response::{Body, Response};
 
+/// A reply payload; the fields that are `None` are left out.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Reply<'a> {
+pub(super) struct Reply<'a> {
     status_code: u16,
+    /// ALB's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    status_description: Option<StatusLine>,
+    pub(super) status_description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    headers: Option<Headers<'a>>,
+    pub(super) headers: Option<Headers<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    multi_value_headers: Option<Headers<'a>>,
+    pub(super) multi_value_headers: Option<Headers<'a>>,
+    /// Payload 2.0's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    cookies: Option<Cookies<'a>>,
+    pub(super) cookies: Option<Cookies<'a>>,
     body: std::borrow::Cow<'a, str>,
     is_base64_encoded: bool,
 }
 
 /// How a header map is written.
 #[derive(Clone, Copy)]
-enum Style {
+pub(super) enum Style {
     /// Names with exactly one value, as strings.
     SingleOnly,
     /// Names with several values, as lists.
@@ -49,9 +47,16 @@ enum Style {
     JoinedLastCookie,
 }
 
-struct Headers<'a> {
+/// A header map, to be written in a style.
+pub(super) struct Headers<'a> {
     map: &'a HeaderMap,
     style: Style,
+}
+
+impl<'a> Headers<'a> {
+    pub(super) fn new(map: &'a HeaderMap, style: Style) -> Self {
+        Headers { map, style }
+    }
 }
 
 fn text(value: &HeaderValue) -> std::borrow::Cow<'_, str> {
@@ -103,7 +108,8 @@ impl Serialize for List<'_> {
     }
 }
 
-struct Cookies<'a>(&'a HeaderMap);
+/// The values of the `Set-Cookie` headers of a map, as a list.
+pub(super) struct Cookies<'a>(pub(super) &'a HeaderMap);
 
 impl Serialize for Cookies<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -111,37 +117,8 @@ impl Serialize for Cookies<'_> {
     }
 }
 
-/// `"200 OK"`, as ALB requires (a missing description is a 502): the code alone when it has
-/// no standard reason.
-///
-/// Written from the two static strings `http` keeps, without `format!` or an allocation: it is
-/// part of every ALB reply.
-struct StatusLine(StatusCode);
-
-impl Serialize for StatusLine {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let code = self.0.as_str();
-        let Some(reason) = self.0.canonical_reason() else {
-            return serializer.serialize_str(code);
-        };
-        // Reasons are at most 31 bytes; the longest line ("511 Network Authentication
-        // Required") is 35.
-        let mut line = [b' '; 48];
-        match line.get_mut(..code.len() + 1 + reason.len()) {
-            Some(room) => {
-                room[..code.len()].copy_from_slice(code.as_bytes());
-                room[code.len() + 1..].copy_from_slice(reason.as_bytes());
-                serializer.serialize_str(std::str::from_utf8(room).unwrap_or(code))
-            }
-            // A reason longer than any `http` knows today.
-            None => serializer.collect_str(&format_args!("{code} {reason}")),
-        }
-    }
-}
-
 /// The response payload Lambda returns to the source.
-pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
-    let headers = response.headers();
+pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
     let (body, is_base64_encoded) = match response.body() {
         Body::Empty => (std::borrow::Cow::Borrowed(""), false),
         Body::Text(text) => (std::borrow::Cow::Borrowed(text.as_str()), false),
@@ -152,12 +129,6 @@ pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
             true,
         ),
     };
-    let view = |style| {
-        Some(Headers {
-            map: headers,
-            style,
-        })
-    };
     let mut reply = Reply {
         status_code: response.status().as_u16(),
         status_description: None,
@@ -167,49 +138,11 @@ pub(crate) fn shape(origin: Origin, response: &Response) -> Vec<u8> {
         body,
         is_base64_encoded,
     };
-    match origin.source {
-        Source::RestApi => {
-            reply.headers = view(Style::SingleOnly);
-            reply.multi_value_headers = view(Style::MultiOnly);
-        }
-        Source::HttpApi | Source::FunctionUrl => {
-            reply.headers = view(Style::JoinedWithoutCookies);
-            reply.cookies = Some(Cookies(headers));
-        }
-        Source::Alb => {
-            reply.status_description = Some(StatusLine(response.status()));
-            if origin.multi_value {
-                reply.multi_value_headers = view(Style::Lists);
-            } else {
-                reply.headers = view(Style::JoinedLastCookie);
-            }
-        }
-        Source::LatticeV1 | Source::LatticeV2 => reply.headers = view(Style::JoinedLastCookie),
-    }
+    shape.format.reply(shape, response, &mut reply);
     // Serializing strings, numbers and maps of strings into a Vec cannot fail.
     let mut out = Vec::with_capacity(256 + reply.body.len());
     match serde_json::to_writer(&mut out, &reply) {
         Ok(()) => out,
         Err(_) => Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_lines_are_the_code_and_its_reason() {
-        for code in 100..=999 {
-            let status = StatusCode::from_u16(code).unwrap();
-            let expected = match status.canonical_reason() {
-                Some(reason) => format!("\"{code} {reason}\""),
-                None => format!("\"{code}\""),
-            };
-            let line = serde_json::to_string(&StatusLine(status)).unwrap();
-            assert_eq!(line, expected);
-        }
-        let ok = serde_json::to_string(&StatusLine(StatusCode::OK)).unwrap();
-        assert_eq!(ok, "\"200 OK\"");
     }
 }

@@ -1,8 +1,8 @@
 //! Name and value pairs of text (query parameters, stage variables), stored for a request.
 //!
 //! Design note: an event's query has a few to a few dozen parameters, and a `String` for each
-//! name and value made it the largest source of allocations per event (eight for the ALB sample
-//! event's four parameters). The pairs keep their text in one `String` instead, and each pair
+//! name and value would make it the largest source of allocations per event (eight for the ALB
+//! sample event's four parameters). The pairs keep their text in one `String` instead, and each pair
 //! as two ranges of it: two allocations per request, whatever the number of pairs.
 
 use std::fmt;
