@@ -66,7 +66,7 @@ impl AppBuilder {
     }
 
     /// Gives a value every handler can take as [`State<T>`](crate::State) (and hooks read with
-    /// [`Request::state`]): an SDK client, a connection pool, configuration read at cold start.
+    /// [`Request::state`](crate::Request::state)): an SDK client, a connection pool, configuration read at cold start.
     /// One value per type; wrap what is costly to clone in an `Arc`.
     ///
     /// [`AppBuilder::build`] reports a handler taking a `State<T>` no call gave, and a type
@@ -147,7 +147,7 @@ impl AppBuilder {
     }
 
     /// Registers an `around` hook under `name`: an async function given the request and
-    /// [`Next`], the rest of the chain. See [`Around`] and [`AppBuilder::before`].
+    /// [`Next`](crate::Next), the rest of the chain. See [`Around`] and [`AppBuilder::before`].
     #[track_caller]
     pub fn around<M, H: Around<M>>(self, name: &str, hook: H) -> Self {
         self.hook(name, Hook::around(hook), Location::caller())
