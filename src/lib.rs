@@ -242,6 +242,18 @@
 //! `panic = "abort"` disables that recovery.
 //!
 //! No request input makes minik panic; routes files give diagnostics, never panics.
+//!
+//! # How minik is built
+//!
+//! In stages, each owning one job. `config` reads the routes file into declarations that keep
+//! their place in the file; `spec` compiles them into a [`RouteTable`]: routes, `[app]`
+//! settings, CORS policies, middleware chains, and every diagnostic the file alone can have;
+//! `router` matches paths, methods and typed parameters and knows nothing else; `app` checks
+//! the registered handlers against the table ([`AppBuilder::build`]) and answers requests
+//! ([`App::call`]) with one router lookup each. Beside them, `event` has one module per event
+//! format, which detects it, reads it into a [`Request`] and shapes the reply. The
+//! repository's `ARCHITECTURE.md` says what crosses each boundary and where to add a source, a
+//! parameter type or a routes-file key.
 
 #![forbid(unsafe_code)]
 

@@ -7,7 +7,8 @@
 //! credentials (browsers refuse it), so a policy allowing any origin with credentials echoes
 //! the origin instead; and `Vary: Origin` is added whenever the answer depends on the origin.
 //! Preflight requests (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) are
-//! answered by minik, unless the route lists `OPTIONS` itself.
+//! answered by minik with the policy of the route that takes the requested method, unless the
+//! route the `OPTIONS` request reaches lists `OPTIONS` itself.
 
 use std::ops::Range;
 use std::sync::Arc;
