@@ -8,12 +8,15 @@
 //! the next stage's business (`spec`).
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 
 mod read;
 
-use toml::de::DeTable;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, SourceFile};
 
@@ -49,6 +52,8 @@ pub(crate) struct AppDecl<'i> {
     pub(crate) headers: Vec<(Located<'i>, Located<'i>)>,
     /// `middleware`: the hooks every route runs, in order.
     pub(crate) middleware: Vec<Located<'i>>,
+    /// `max_body`: the largest request body a route accepts, unless it says otherwise.
+    pub(crate) max_body: Option<Located<'i>>,
 }
 
 /// The declared type of a path parameter, as written in `params`.
@@ -86,6 +91,8 @@ pub(crate) struct RouteDecl<'i> {
     pub(crate) middleware: Vec<Located<'i>>,
     /// `skip_middleware`: hooks of `[app] middleware` this route does not run.
     pub(crate) skip_middleware: Vec<Located<'i>>,
+    /// `max_body`: the largest request body the route accepts.
+    pub(crate) max_body: Option<Located<'i>>,
 }
 
 /// `[app.cors]`, or a route's `cors`: the CORS policy as written.
@@ -111,7 +118,14 @@ pub(crate) struct Document<'i> {
 }
 
 const TOP_KEYS: &[&str] = &["app", "route"];
-const APP_KEYS: &[&str] = &["debug", "base_path", "headers", "cors", "middleware"];
+const APP_KEYS: &[&str] = &[
+    "debug",
+    "base_path",
+    "headers",
+    "cors",
+    "middleware",
+    "max_body",
+];
 const ROUTE_KEYS: &[&str] = &[
     "path",
     "handler",
@@ -120,6 +134,7 @@ const ROUTE_KEYS: &[&str] = &[
     "cors",
     "middleware",
     "skip_middleware",
+    "max_body",
 ];
 const CORS_KEYS: &[&str] = &[
     "allow_origins",
@@ -131,35 +146,88 @@ const CORS_KEYS: &[&str] = &[
 ];
 const TYPE_KEYS: &[&str] = &["regex"];
 
+/// The largest routes file minik reads: a thousand times a large API's (20,000 routes fit), and
+/// small enough that reading a hostile file of this size takes a fraction of a second and tens
+/// of megabytes.
+pub(crate) const MAX_FILE_BYTES: usize = 2 << 20;
+
 impl<'i> Document<'i> {
     /// Reads the declarations of `text`; every problem found is pushed to `diagnostics`.
     ///
     /// When the text is not valid TOML only the syntax errors are reported: checks run on a
     /// half-recovered document would report mistakes the user did not make.
     pub(crate) fn parse(name: &str, text: &'i str, diagnostics: &mut Vec<Diagnostic>) -> Self {
-        let source = Arc::new(SourceFile {
-            name: name.to_owned(),
-            text: text.to_owned(),
-        });
+        let source = Arc::new(SourceFile::new(name, text));
         let mut document = Document {
             source: Arc::clone(&source),
             app: AppDecl::default(),
             routes: Vec::new(),
         };
-        let (root, errors) = DeTable::parse_recoverable(text);
-        if !errors.is_empty() {
-            for error in errors {
-                let span = error.span().unwrap_or(0..0);
-                diagnostics.push(Diagnostic::at(
-                    DiagnosticKind::Syntax,
-                    &source,
-                    span,
-                    error.message(),
-                ));
-            }
+        if text.len() > MAX_FILE_BYTES {
+            diagnostics.push(too_large(&source, text.len()));
             return document;
         }
-        read::document(&source, root.get_ref(), &mut document, diagnostics);
+        let (root, errors) = DeTable::parse_recoverable(text);
+        if errors.is_empty() {
+            read::document(&source, root.get_ref(), &mut document, diagnostics);
+        }
+        for error in errors {
+            let span = error.span().unwrap_or(0..0);
+            diagnostics.push(Diagnostic::at(
+                DiagnosticKind::Syntax,
+                &source,
+                span,
+                error.message(),
+            ));
+        }
+        drop_flat(root.into_inner());
         document
     }
+}
+
+fn too_large(source: &Arc<SourceFile>, len: usize) -> Diagnostic {
+    let message =
+        format!("the routes file is {len} bytes, more than minik reads ({MAX_FILE_BYTES} bytes)");
+    Diagnostic::at(DiagnosticKind::Limit, source, 0..0, message)
+}
+
+/// Drops a parsed document without recursion. A table header of thousands of dotted keys
+/// (`[a.a.a.…]`) nests tables thousands deep, deeper than a recursive drop has stack for.
+fn drop_flat(root: DeTable<'_>) {
+    let mut stack = vec![DeValue::Table(root)];
+    while let Some(value) = stack.pop() {
+        match value {
+            DeValue::Table(table) => {
+                stack.extend(table.into_iter().map(|(_, value)| value.into_inner()));
+            }
+            DeValue::Array(items) => stack.extend(items.into_iter().map(Spanned::into_inner)),
+            _ => {}
+        }
+    }
+}
+
+/// Reads a routes file into its name and text. A file that cannot be read, is larger than
+/// minik reads, or is not UTF-8 (located at its first byte that is not) is a diagnostic.
+pub(crate) fn read_file(path: &Path) -> Result<(String, String), Diagnostic> {
+    let name = path.display().to_string();
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|file| {
+        // One byte past the limit tells a file over it, without reading all of a huge one.
+        file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)
+    });
+    read.map_err(|error| Diagnostic::io(&name, &error))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        let len = std::fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
+        return Err(too_large(&Arc::new(SourceFile::new(&name, "")), len));
+    }
+    String::from_utf8(bytes)
+        .map(|text| (name.clone(), text))
+        .map_err(|error| {
+            let at = error.utf8_error().valid_up_to();
+            // The text before the first invalid byte is the same once made lossy.
+            let text = String::from_utf8_lossy(error.as_bytes());
+            let source = Arc::new(SourceFile::new(&name, &text));
+            let message = "the routes file is not UTF-8: this byte starts no UTF-8 character";
+            Diagnostic::at(DiagnosticKind::Syntax, &source, at..at + 1, message)
+        })
 }

@@ -131,6 +131,7 @@ impl Reader<'_> {
                 }
                 "cors" => app.cors = self.cors(value, false),
                 "middleware" => app.middleware = self.names(value, "middleware"),
+                "max_body" => app.max_body = self.size(value),
                 other => self.unknown_key(key, other, APP_KEYS, "in `[app]`"),
             }
         }
@@ -158,6 +159,7 @@ impl Reader<'_> {
         let mut methods_span = header.clone();
         let mut cors = None;
         let (mut middleware, mut skip_middleware) = (Vec::new(), Vec::new());
+        let mut max_body = None;
         for (key, value) in entries(table) {
             match key.get_ref().as_ref() {
                 "path" => path = self.string(value, "a string path template for `path`"),
@@ -170,6 +172,7 @@ impl Reader<'_> {
                 "cors" => cors = self.cors(value, true),
                 "middleware" => middleware = self.names(value, "middleware"),
                 "skip_middleware" => skip_middleware = self.names(value, "skip_middleware"),
+                "max_body" => max_body = self.size(value),
                 other => self.unknown_key(key, other, ROUTE_KEYS, "in `[[route]]`"),
             }
         }
@@ -191,7 +194,20 @@ impl Reader<'_> {
             cors,
             middleware,
             skip_middleware,
+            max_body,
         })
+    }
+
+    /// A size: a number of bytes, or a string such as `"64KB"` (its meaning is checked later).
+    fn size<'i>(&mut self, value: &Item<'i>) -> Option<Located<'i>> {
+        let what = "a size such as `\"64KB\"`, `\"6MB\"` or a number of bytes for `max_body`";
+        match value.get_ref() {
+            DeValue::Integer(bytes) if decimal(bytes).is_some() => Some(Located {
+                value: bytes.as_str().to_owned().into(),
+                span: value.span(),
+            }),
+            _ => self.string(value, what),
+        }
     }
 
     /// `[app.cors]` (a table) or a route's `cors` (a table, or `false` to turn CORS off).

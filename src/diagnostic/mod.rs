@@ -13,14 +13,55 @@ use std::sync::Arc;
 
 pub(crate) use self::suggest::{list, list_with, suggestion};
 
+/// The longest message a diagnostic keeps, in bytes. Messages quote the names they are about,
+/// and a hostile file can hold a name of megabytes.
+const LONGEST_MESSAGE: usize = 400;
+
+/// `message`, cut to [`LONGEST_MESSAGE`] bytes with `...` when longer.
+fn bounded(mut message: String) -> String {
+    if message.len() > LONGEST_MESSAGE {
+        let cut = floor_char_boundary(&message, LONGEST_MESSAGE);
+        message.truncate(cut);
+        message.push_str("...");
+    }
+    message
+}
+
 /// The text of a routes file and the name it is reported under.
 #[derive(Debug)]
 pub(crate) struct SourceFile {
     pub(crate) name: String,
     pub(crate) text: String,
+    /// Where each line starts, so that locating a diagnostic does not count the lines before
+    /// it again: a file with thousands of mistakes is reported in time linear in its length.
+    line_starts: Vec<usize>,
 }
 
 impl SourceFile {
+    pub(crate) fn new(name: &str, text: &str) -> Self {
+        let newlines = text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
+        let line_starts = std::iter::once(0).chain(newlines.map(|(at, _)| at + 1));
+        SourceFile {
+            name: name.to_owned(),
+            text: text.to_owned(),
+            line_starts: line_starts.collect(),
+        }
+    }
+
+    /// The 1-based line of a byte offset, and the byte offset where that line starts.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        (line, self.line_starts[line.saturating_sub(1)])
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let (line, line_start) = self.line_of(offset);
+        let column = self.text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+
     /// The span of the characters `range` of a string value whose TOML literal spans `literal`.
     ///
     /// Exact when the literal holds the characters as written (no escapes); otherwise the whole
@@ -106,6 +147,8 @@ pub enum DiagnosticKind {
     MissingState,
     /// Two `.state(..)` calls give values of the same type.
     DuplicateState,
+    /// The routes file, or a part of it, is beyond one of minik's limits (its size, for one).
+    Limit,
 }
 
 /// One located finding about a routes file or the handlers bound to it.
@@ -130,7 +173,7 @@ impl Diagnostic {
     ) -> Self {
         Diagnostic {
             kind,
-            message: message.into(),
+            message: bounded(message.into()),
             location: Location::File {
                 source: Arc::clone(source),
                 span,
@@ -146,7 +189,7 @@ impl Diagnostic {
     ) -> Self {
         Diagnostic {
             kind,
-            message: message.into(),
+            message: bounded(message.into()),
             location: Location::Code(caller),
             note: None,
         }
@@ -199,7 +242,7 @@ impl Diagnostic {
     /// The 1-based line and column the diagnostic points at, when it points into a file.
     pub fn line_column(&self) -> Option<(usize, usize)> {
         match &self.location {
-            Location::File { source, span } => Some(line_column(&source.text, span.start)),
+            Location::File { source, span } => Some(source.line_column(span.start)),
             Location::Code(caller) => Some((caller.line() as usize, caller.column() as usize)),
             Location::Path(_) => None,
         }
@@ -213,16 +256,6 @@ impl Diagnostic {
             Location::Code(c) => (2, c.file(), c.line() as usize, c.column() as usize),
         }
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..offset].chars().count() + 1;
-    (line, column)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -251,26 +284,78 @@ fn render(
         }
         Location::File { source, span } => {
             let text = &source.text;
-            let (line, column) = line_column(text, span.start);
+            let (line, column) = source.line_column(span.start);
             writeln!(f, "{}:{line}:{column}: {severity}: {message}", source.name)?;
             let start = floor_char_boundary(text, span.start.min(text.len()));
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let (_, line_start) = source.line_of(start);
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-            // Tabs would move the caret away from what it points at: show them as one space.
-            let line_text = text[line_start..line_end]
-                .trim_end_matches('\r')
-                .replace('\t', " ");
             let end = floor_char_boundary(text, span.end.clamp(start, line_end));
-            let width = text[start..end].chars().count().max(1);
+            let excerpt =
+                Excerpt::new(&text[line_start..line_end], start - line_start, end - start);
             let gutter = " ".repeat(line.to_string().len());
             writeln!(f, "{gutter} |")?;
-            writeln!(f, "{line} | {line_text}")?;
+            writeln!(f, "{line} | {}", excerpt.text)?;
             writeln!(
                 f,
                 "{gutter} | {}{}",
-                " ".repeat(column - 1),
-                "^".repeat(width)
+                " ".repeat(excerpt.caret),
+                "^".repeat(excerpt.width)
             )
+        }
+    }
+}
+
+/// The part of a source line shown under a diagnostic, and where its caret goes.
+struct Excerpt {
+    text: String,
+    /// Characters before the caret.
+    caret: usize,
+    /// Characters under it (at least one).
+    width: usize,
+}
+
+/// The most characters of a source line shown under a diagnostic: a longer line is cut around
+/// the span, so that a file written on one line does not print itself once per mistake.
+const EXCERPT_CHARS: usize = 120;
+
+impl Excerpt {
+    /// `line` with the span of `len` bytes at byte `at` in it.
+    fn new(line: &str, at: usize, len: usize) -> Self {
+        // Tabs would move the caret away from what it points at: show them as one space.
+        let line = line.trim_end_matches('\r');
+        let before = line[..at.min(line.len())].chars().count();
+        let width = line
+            .get(at..at + len)
+            .map_or(0, |span| span.chars().count())
+            .max(1);
+        let total = line.chars().count();
+        if total <= EXCERPT_CHARS {
+            let text = line.replace('\t', " ");
+            return Excerpt {
+                text,
+                caret: before,
+                width,
+            };
+        }
+        // A window around the start of the span, a quarter of it before the span.
+        let first = before
+            .saturating_sub(EXCERPT_CHARS / 4)
+            .min(total - EXCERPT_CHARS);
+        let shown: String = line.chars().skip(first).take(EXCERPT_CHARS).collect();
+        let (open, close) = (first > 0, first + EXCERPT_CHARS < total);
+        let mut text = String::with_capacity(shown.len() + 6);
+        if open {
+            text.push_str("...");
+        }
+        text.push_str(&shown.replace('\t', " "));
+        if close {
+            text.push_str("...");
+        }
+        let caret = before - first + if open { 3 } else { 0 };
+        Excerpt {
+            text,
+            caret,
+            width: width.min(EXCERPT_CHARS - (before - first)).max(1),
         }
     }
 }
@@ -339,10 +424,17 @@ impl<'a> IntoIterator for &'a Diagnostics {
     }
 }
 
+/// The most diagnostics [`Diagnostics`] renders; the count of the others follows them.
+const RENDERED: usize = 50;
+
 impl fmt::Display for Diagnostics {
+    /// The first 50 diagnostics, then the count of the others if any, then the total.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for diagnostic in &self.list {
+        for diagnostic in self.list.iter().take(RENDERED) {
             writeln!(f, "{diagnostic}")?;
+        }
+        if let Some(more) = self.list.len().checked_sub(RENDERED).filter(|&n| n > 0) {
+            writeln!(f, "... and {more} more not shown\n")?;
         }
         match self.list.len() {
             1 => write!(f, "error: 1 problem found"),
@@ -366,10 +458,34 @@ mod tests {
     #[test]
     fn line_and_column_count_characters_not_bytes() {
         let text = "a = \"é\"\nb = 1\n";
-        assert_eq!(line_column(text, 0), (1, 1));
-        assert_eq!(line_column(text, text.find('b').unwrap()), (2, 1));
-        assert_eq!(line_column(text, text.find("\"\n").unwrap()), (1, 7));
+        let source = SourceFile::new("r.toml", text);
+        assert_eq!(source.line_column(0), (1, 1));
+        assert_eq!(source.line_column(text.find('b').unwrap()), (2, 1));
+        assert_eq!(source.line_column(text.find("\"\n").unwrap()), (1, 7));
         // An offset inside a multi-byte character does not panic.
-        assert_eq!(line_column(text, 6), (1, 6));
+        assert_eq!(source.line_column(6), (1, 6));
+        assert_eq!(source.line_column(text.len()), (3, 1));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("{}target{}", "x".repeat(300), "y".repeat(300));
+        let excerpt = Excerpt::new(&line, 300, 6);
+        assert!(excerpt.text.starts_with("...x") && excerpt.text.ends_with("y..."));
+        assert_eq!(excerpt.text.chars().count(), EXCERPT_CHARS + 6);
+        let under: String = excerpt
+            .text
+            .chars()
+            .skip(excerpt.caret)
+            .take(excerpt.width)
+            .collect();
+        assert_eq!(under, "target");
+        // Near either end, the window stops at the line's end.
+        let start = Excerpt::new(&line, 0, 1);
+        assert!(!start.text.starts_with("...") && start.caret == 0);
+        let end = Excerpt::new(&line, line.len() - 1, 1);
+        assert!(!end.text.ends_with("...") && end.text.ends_with('y'));
+        let under: String = end.text.chars().skip(end.caret).take(1).collect();
+        assert_eq!(under, "y");
     }
 }

@@ -22,8 +22,15 @@ pub(crate) fn suggestion(name: &str, known: &[&str]) -> Option<String> {
     did_you_mean(name, known).map(|close| format!(", did you mean `{close}`?"))
 }
 
+/// The longest name a "did you mean" is looked for: a typo of a name people write is about as
+/// long as the name, and comparing a name of megabytes costs time and memory for nothing.
+const LONGEST_TYPO: usize = 64;
+
 /// The known name closest to `name`, when it is close enough to be a typo.
 fn did_you_mean<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    if name.len() > LONGEST_TYPO {
+        return None;
+    }
     let name = name.to_ascii_lowercase();
     let distance = |candidate: &str| edit_distance(&name, &candidate.to_ascii_lowercase());
     let close = known
@@ -40,28 +47,28 @@ fn did_you_mean<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
 }
 
 /// Edit distance in characters, counting a swap of two neighbours as one edit (`GTE` is one
-/// edit from `GET`): optimal string alignment.
+/// edit from `GET`): optimal string alignment, three rows of the table at a time.
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    // The rows for `a[..i-2]`, `a[..i-1]` and `a[..i]`.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut row = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        row[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            row[j] = (previous[j] + 1)
+                .min(row[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                row[j] = row[j].min(before[j - 2] + 1);
             }
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut row);
     }
-    d[a.len()][b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -78,6 +85,16 @@ mod tests {
         assert_eq!(did_you_mean("colour", ROUTE_KEYS), None);
         assert_eq!(did_you_mean("GTE", &["GET", "PUT"]), Some("GET"));
         assert_eq!(did_you_mean("integer", &["str", "int"]), Some("int"));
+        assert_eq!(did_you_mean(&"handler".repeat(100), ROUTE_KEYS), None);
+    }
+
+    #[test]
+    fn edit_distances_count_swaps_as_one_edit() {
+        assert_eq!(edit_distance("GTE", "GET"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("ca", "abc"), 3);
+        assert_eq!(edit_distance("abcdef", "badcfe"), 3);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 mod cors;
 mod table;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -28,10 +28,27 @@ use crate::router::{
     parse_template,
 };
 
+/// The most hooks a route runs (`[app] middleware` and its own): more is a mistake, and every
+/// route keeps its chain.
+const MAX_CHAIN: usize = 32;
+
+/// The largest request body a route accepts unless the routes file says otherwise.
+///
+/// The worst case of a handler taking `Json<serde_json::Value>` is a body of small arrays
+/// nested in arrays, which takes about 75 times its size once parsed: about 38 MB at 512 KiB,
+/// under a third of the smallest Lambda's 128 MB. A route that takes larger bodies (uploads,
+/// documents) says so with `max_body`.
+pub(crate) const DEFAULT_MAX_BODY: usize = 512 << 10;
+
+/// Lambda refuses invocation payloads over 6 MB, so no body beyond it can arrive.
+const LAMBDA_MAX_PAYLOAD: usize = 6 << 20;
+
 /// `[app]` settings, validated.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Settings {
     pub(crate) debug: bool,
+    /// `[app] max_body`, or [`DEFAULT_MAX_BODY`].
+    pub(crate) max_body: usize,
     /// `[app] base_path`: a prefix removed from request paths before routing.
     pub(crate) base_path: Option<String>,
     pub(crate) headers: HeaderMap,
@@ -76,6 +93,7 @@ pub(crate) fn compile(
     let mut table = RouteTable {
         routes: Vec::with_capacity(document.routes.len()),
         router: Router::default(),
+        largest_body: settings.max_body,
         settings,
     };
     let mut references = References {
@@ -86,11 +104,12 @@ pub(crate) fn compile(
     // The span of each route's `path`, by id, for the "first defined here" of a duplicate.
     let mut paths: Vec<Range<usize>> = Vec::with_capacity(document.routes.len());
     for decl in &document.routes {
-        let id = compiler
-            .route(decl, &table.settings)
-            .and_then(
+        let compiled = compiler.route(decl, &table.settings);
+        let id =
+            compiled.and_then(
                 |(route, parts)| match table.router.insert(&parts, route.methods) {
                     Ok(id) => {
+                        table.largest_body = table.largest_body.max(route.max_body);
                         table.routes.push(route);
                         paths.push(decl.path.span.clone());
                         Some(id)
@@ -134,8 +153,14 @@ impl<'d> Compiler<'_, 'd> {
     fn settings(&mut self, app: &AppDecl<'d>) -> Settings {
         let mut settings = Settings {
             debug: app.debug,
-            ..Settings::default()
+            max_body: DEFAULT_MAX_BODY,
+            base_path: None,
+            headers: HeaderMap::new(),
+            cors: None,
         };
+        if let Some(max_body) = app.max_body.as_ref().and_then(|size| self.size(size)) {
+            settings.max_body = max_body;
+        }
         if let Some(cors) = &app.cors {
             if let RouteCors::Own(cors) = Cors::compile(cors, self.source, self.diagnostics) {
                 settings.cors = Some(cors);
@@ -157,12 +182,17 @@ impl<'d> Compiler<'_, 'd> {
                 );
             }
         }
+        let mut listed: HashMap<&str, Range<usize>> = HashMap::new();
         for name in &app.middleware {
-            if let Some(first) = self.app_middleware.iter().find(|m| m.value == name.value) {
+            if let Some(first) = listed.get(name.value.as_ref()) {
                 let message = format!("middleware `{}` is listed twice", name.value);
-                let note = (first.span.clone(), "first listed here");
+                let note = (first.clone(), "first listed here");
                 self.duplicate_middleware(name.span.clone(), message, note);
+            } else if self.app_middleware.len() == MAX_CHAIN {
+                self.too_many_middleware(name);
+                break;
             } else {
+                listed.insert(&name.value, name.span.clone());
                 self.app_middleware.push(name.clone());
             }
         }
@@ -171,7 +201,11 @@ impl<'d> Compiler<'_, 'd> {
             let parsed_value = HeaderValue::from_str(&value.value);
             match (parsed_name, parsed_value) {
                 (Ok(n), Ok(v)) => {
-                    settings.headers.append(n, v);
+                    if settings.headers.try_append(n, v).is_err() {
+                        let message = "more headers than a response can hold".to_owned();
+                        self.error(DiagnosticKind::Limit, name.span.clone(), message);
+                        break;
+                    }
                 }
                 (Err(_), _) => {
                     let message = format!(
@@ -189,6 +223,34 @@ impl<'d> Compiler<'_, 'd> {
             }
         }
         settings
+    }
+
+    /// A `max_body`: a number of bytes, or a number followed by `B`, `KB` or `MB` (1,024 and
+    /// 1,048,576 bytes; `KiB` and `MiB` are read the same).
+    fn size(&mut self, size: &Located<'_>) -> Option<usize> {
+        let text = size.value.trim();
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        let unit = match text[digits..].trim().to_ascii_uppercase().as_str() {
+            "" | "B" => Some(1),
+            "KB" | "KIB" => Some(1 << 10),
+            "MB" | "MIB" => Some(1 << 20),
+            _ => None,
+        };
+        let bytes = text[..digits]
+            .parse::<usize>()
+            .ok()
+            .zip(unit)
+            .and_then(|(n, unit)| n.checked_mul(unit));
+        let message = match bytes {
+            Some(bytes) if bytes <= LAMBDA_MAX_PAYLOAD => return Some(bytes),
+            Some(_) => "`max_body` is larger than the 6 MB payload Lambda accepts".to_owned(),
+            None => format!(
+                "`{}` is not a size, write a number of bytes or one such as \"64KB\" or \"6MB\"",
+                size.value
+            ),
+        };
+        self.error(DiagnosticKind::InvalidValue, size.span.clone(), message);
+        None
     }
 
     fn duplicate_route(
@@ -236,38 +298,57 @@ impl<'d> Compiler<'_, 'd> {
         .with_note(self.source, first, note);
         self.diagnostics.push(diagnostic);
     }
+    fn too_many_middleware(&mut self, name: &Located<'_>) {
+        let message = format!(
+            "`{}` would be the route's middleware number {}: minik runs at most {MAX_CHAIN} hooks per route",
+            name.value,
+            MAX_CHAIN + 1
+        );
+        self.error(DiagnosticKind::Limit, name.span.clone(), message);
+    }
+
     /// A route's middleware chain: `[app] middleware` less `skip_middleware`, then its own.
     fn middleware(&mut self, decl: &RouteDecl<'d>) -> Vec<String> {
-        let skipped = |name: &str| decl.skip_middleware.iter().any(|s| s.value == name);
+        let app: Vec<&str> = self
+            .app_middleware
+            .iter()
+            .map(|m| m.value.as_ref())
+            .collect();
+        let in_app: HashSet<&str> = app.iter().copied().collect();
+        let skipped: HashSet<&str> = decl
+            .skip_middleware
+            .iter()
+            .map(|s| s.value.as_ref())
+            .collect();
+        let mut unknown = Vec::new();
         for skip in &decl.skip_middleware {
-            if !self.app_middleware.iter().any(|m| m.value == skip.value) {
+            if !in_app.contains(skip.value.as_ref()) {
                 let mut message = format!(
                     "`skip_middleware` names `{}`, which is not in `[app] middleware`",
                     skip.value
                 );
-                let listed: Vec<&str> = self
-                    .app_middleware
-                    .iter()
-                    .map(|m| m.value.as_ref())
-                    .collect();
-                message.push_str(&suggestion(&skip.value, &listed).unwrap_or_default());
-                self.error(
-                    DiagnosticKind::UnknownMiddleware,
-                    skip.span.clone(),
-                    message,
-                );
+                message.push_str(&suggestion(&skip.value, &app).unwrap_or_default());
+                unknown.push((skip.span.clone(), message));
             }
+        }
+        for (span, message) in unknown {
+            self.error(DiagnosticKind::UnknownMiddleware, span, message);
         }
         let mut chain: Vec<Located<'d>> = self
             .app_middleware
             .iter()
-            .filter(|m| !skipped(&m.value))
+            .filter(|m| !skipped.contains(m.value.as_ref()))
             .cloned()
             .collect();
         let from_app = chain.len();
+        let mut positions: HashMap<String, usize> = chain
+            .iter()
+            .enumerate()
+            .map(|(at, m)| (m.value.to_string(), at))
+            .collect();
         for own in &decl.middleware {
-            match chain.iter().position(|m| m.value == own.value) {
-                Some(at) => {
+            match positions.get(own.value.as_ref()) {
+                Some(&at) => {
                     let (message, note) = if at < from_app {
                         let message = format!(
                             "middleware `{}` already runs for every route: it is in `[app] middleware`",
@@ -284,7 +365,14 @@ impl<'d> Compiler<'_, 'd> {
                         (chain[at].span.clone(), note),
                     );
                 }
-                None => chain.push(own.clone()),
+                None if chain.len() == MAX_CHAIN => {
+                    self.too_many_middleware(own);
+                    break;
+                }
+                None => {
+                    positions.insert(own.value.to_string(), chain.len());
+                    chain.push(own.clone());
+                }
             }
         }
         chain.into_iter().map(|m| m.value.into_owned()).collect()
@@ -365,7 +453,12 @@ impl<'d> Compiler<'_, 'd> {
         if self.diagnostics.len() > errors_before {
             return None;
         }
+        let max_body = decl.max_body.as_ref().map(|size| self.size(size));
+        if self.diagnostics.len() > errors_before {
+            return None;
+        }
         let route = Route {
+            max_body: max_body.flatten().unwrap_or(settings.max_body),
             template: path.value.clone().into_owned(),
             handler: decl.handler.value.clone().into_owned(),
             methods,

@@ -17,6 +17,7 @@ mod events;
 mod examples;
 mod golden;
 mod hostile;
+mod hostile_routes;
 mod matching;
 mod middleware;
 mod mutation;
