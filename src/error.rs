@@ -75,6 +75,13 @@ impl HttpError {
         HttpError::new(StatusCode::TOO_MANY_REQUESTS, message)
     }
 
+    /// 413: the body of `len` bytes is more than the `limit` a route accepts.
+    pub(crate) fn body_too_large(len: usize, limit: usize) -> Self {
+        let message =
+            format!("the request body is {len} bytes, more than the {limit} bytes accepted");
+        HttpError::new(StatusCode::PAYLOAD_TOO_LARGE, message)
+    }
+
     /// The status of the answer.
     pub fn status(&self) -> StatusCode {
         self.status

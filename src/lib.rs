@@ -156,6 +156,7 @@
 //! | `cors` | `false` to turn CORS off for the route, or a table overriding `[app.cors]` |
 //! | `middleware` | hooks by registered name, run in order after `[app] middleware` |
 //! | `skip_middleware` | names from `[app] middleware` that this route does not run |
+//! | `max_body` | the largest request body the route accepts (`"64KB"`, `"6MB"` or bytes); also in `[app]`; default 512 KiB |
 //!
 //! `[app.cors]` takes `allow_origins` (required: `"*"` or origins such as
 //! `"https://app.example"`), `allow_methods` (default: the route's), `allow_headers` (default:
@@ -234,6 +235,10 @@
 //! the details and the order in which hooks run.
 //!
 //! # Errors and panics
+//!
+//! A request body larger than its route's `max_body` (512 KiB unless the file says otherwise)
+//! is answered **413** before it is decoded or parsed: parsed into a `serde_json::Value`, the
+//! worst body takes about 75 times its size in memory, and a Lambda function may have 128 MB.
 //!
 //! Responses default to status 200 and `Content-Type: application/json`. An [`HttpError`]
 //! answers its status with `{"error_message": "..."}`; any other error, and a panic in a

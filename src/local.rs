@@ -10,12 +10,15 @@ use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use http_body_util::{BodyExt, Full, Limited};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
 use std::io::Read;
+use tokio::sync::Semaphore;
 
 use crate::app::App;
 use crate::error::RunError;
@@ -145,6 +148,28 @@ fn read_event(file: &OsString) -> Result<Vec<u8>, RunError> {
     std::fs::read(file).map_err(|e| RunError::new(format!("cannot read event file `{name}`: {e}")))
 }
 
+/// What `serve` allows a client: local mode is for development, but a CI job may run it
+/// where anything can connect.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// How long a client may take to send a request's headers: a connection that sends them
+    /// slower is closed, not held.
+    headers: Duration,
+    /// How long it may take to send a body, after the headers: slower is a 408.
+    body: Duration,
+    /// The most connections served at once; the next waits to be accepted.
+    connections: usize,
+    /// The largest body read: Lambda refuses payloads over 6 MB.
+    body_bytes: usize,
+}
+
+const LIMITS: Limits = Limits {
+    headers: Duration::from_secs(10),
+    body: Duration::from_secs(30),
+    connections: 512,
+    body_bytes: MAX_BODY,
+};
+
 async fn serve(app: App, addr: SocketAddr, source: Source) -> Result<(), RunError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -153,12 +178,32 @@ async fn serve(app: App, addr: SocketAddr, source: Source) -> Result<(), RunErro
     // Ctrl-C stops the process the default way: there is nothing to flush, and a signal
     // handler would add tokio's signal driver to every binary built with local mode.
     eprintln!("minik: serving http://{addr} as {source} events (Ctrl-C stops)");
-    let app = Arc::new(app);
+    serve_on(listener, Arc::new(app), source, LIMITS).await
+}
+
+/// Serves HTTP on `listener` until it fails for good.
+async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    source: Source,
+    limits: Limits,
+) -> Result<(), RunError> {
+    let connections = Arc::new(Semaphore::new(limits.connections));
+    let mut backoff = Duration::ZERO;
     loop {
+        let Ok(permit) = Arc::clone(&connections).acquire_owned().await else {
+            return Err(RunError::new("the connection limit was closed"));
+        };
         let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => accepted,
+            Ok(accepted) => {
+                backoff = Duration::ZERO;
+                accepted
+            }
+            // Out of file descriptors, say: retrying at once would spin and flood the log.
             Err(error) => {
-                tracing::warn!(%error, "accept failed");
+                backoff = (backoff * 2).clamp(Duration::from_millis(10), Duration::from_secs(1));
+                tracing::warn!(%error, retry_in_ms = backoff.as_millis() as u64, "accept failed");
+                tokio::time::sleep(backoff).await;
                 continue;
             }
         };
@@ -167,15 +212,18 @@ async fn serve(app: App, addr: SocketAddr, source: Source) -> Result<(), RunErro
             let service = hyper::service::service_fn(move |request| {
                 let app = Arc::clone(&app);
                 async move {
-                    Ok::<_, std::convert::Infallible>(answer(&app, request, source, peer).await)
+                    let answer = answer(&app, request, source, peer, limits).await;
+                    Ok::<_, std::convert::Infallible>(answer)
                 }
             });
-            if let Err(error) = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await
-            {
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.headers)
+                .serve_connection(TokioIo::new(stream), service);
+            if let Err(error) = connection.await {
                 tracing::debug!(%error, "connection closed");
             }
+            drop(permit);
         });
     }
 }
@@ -186,11 +234,19 @@ async fn answer(
     request: hyper::Request<Incoming>,
     source: Source,
     peer: SocketAddr,
+    limits: Limits,
 ) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(body) => body.to_bytes(),
-        Err(_) => return plain(413, "the request body is larger than Lambda's 6 MB limit"),
+    let read = Limited::new(body, limits.body_bytes).collect();
+    let body = match tokio::time::timeout(limits.body, read).await {
+        Ok(Ok(body)) => body.to_bytes(),
+        Ok(Err(error)) if error.is::<LengthLimitError>() => {
+            return plain(413, "the request body is larger than Lambda's 6 MB limit");
+        }
+        Ok(Err(error)) => {
+            return plain(400, &format!("the request body could not be read: {error}"));
+        }
+        Err(_) => return plain(408, "the request body was not sent in time"),
     };
     let source_ip = peer.ip().to_string();
     let request = synth::HttpRequest {
@@ -280,5 +336,104 @@ mod tests {
             message(&["check", "extra"]).as_deref(),
             Some("unexpected argument \"extra\"")
         );
+    }
+}
+
+/// `serve` against clients that are slow, lie about their bodies, or send too much.
+#[cfg(test)]
+mod serve_tests {
+    use std::time::Instant;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    use super::*;
+
+    const TEST_LIMITS: Limits = Limits {
+        headers: Duration::from_millis(300),
+        body: Duration::from_millis(300),
+        connections: 4,
+        body_bytes: 1_000,
+    };
+
+    /// A server on a free port of the loopback, answering `/echo` with the body it got.
+    async fn server() -> SocketAddr {
+        let routes = "[[route]]\npath = \"/echo\"\nhandler = \"echo\"\n";
+        let app = App::from_toml("serve.toml", routes)
+            .handler("echo", |request: crate::Request| request.body().to_vec())
+            .build()
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(serve_on(
+            listener,
+            Arc::new(app),
+            Source::HttpApi,
+            TEST_LIMITS,
+        ));
+        addr
+    }
+
+    /// Sends `request` as it is and returns all the server writes until it closes.
+    async fn exchange(addr: SocketAddr, request: &[u8], close_write: bool) -> String {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream.write_all(request).await.unwrap();
+        if close_write {
+            stream.shutdown().await.unwrap();
+        }
+        let mut reply = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut reply));
+        read.await.expect("the server closes the connection").ok();
+        String::from_utf8_lossy(&reply).into_owned()
+    }
+
+    fn status(reply: &str) -> &str {
+        reply.get(9..12).unwrap_or(reply)
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn clients_slower_than_the_limits_are_cut_off() {
+        runtime().block_on(async {
+            let addr = server().await;
+            // Headers that never end: the connection is closed, not held.
+            let started = Instant::now();
+            let reply = exchange(addr, b"GET /echo HTTP/1.1\r\nHost: x\r\nX-Slow:", false).await;
+            assert!(started.elapsed() < Duration::from_secs(3));
+            assert!(!reply.starts_with("HTTP/1.1 200"), "{reply}");
+            // A body announced and not sent: 408.
+            let head = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc";
+            let reply = exchange(addr, head, false).await;
+            assert_eq!(status(&reply), "408", "{reply}");
+            // The server still answers.
+            let ok = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi";
+            let reply = exchange(addr, ok, false).await;
+            assert_eq!(status(&reply), "200", "{reply}");
+            assert!(reply.ends_with("hi"), "{reply}");
+        });
+    }
+
+    // A regression test for issue 17: any error reading a body was a 413.
+    #[test]
+    fn broken_bodies_are_400_and_only_large_ones_413() {
+        runtime().block_on(async {
+            let addr = server().await;
+            let truncated = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc";
+            assert_eq!(status(&exchange(addr, truncated, true).await), "400");
+            let bad_chunk =
+                b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n";
+            assert_eq!(status(&exchange(addr, bad_chunk, true).await), "400");
+            let large = format!(
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\nConnection: close\r\n\r\n{}",
+                "x".repeat(2_000)
+            );
+            assert_eq!(status(&exchange(addr, large.as_bytes(), false).await), "413");
+        });
     }
 }

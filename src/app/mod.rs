@@ -13,7 +13,7 @@ use http::{HeaderValue, Method, StatusCode, header};
 use tracing::Instrument;
 
 pub use self::build::AppBuilder;
-use crate::diagnostic::Diagnostic;
+use crate::error::HttpError;
 use crate::event::{self, EventError, Parsed};
 use crate::handler::BoxedHandler;
 use crate::middleware::{Hook, Next};
@@ -73,12 +73,7 @@ impl App {
     /// Relative paths are resolved from the working directory; to ship the file inside the
     /// binary, use `App::from_toml("routes.toml", include_str!("../routes.toml"))`.
     pub fn from_file(path: impl AsRef<std::path::Path>) -> AppBuilder {
-        let path = path.as_ref();
-        let name = path.display().to_string();
-        let file = std::fs::read_to_string(path)
-            .map(|text| (name.clone(), text))
-            .map_err(|e| Diagnostic::io(&name, &e));
-        AppBuilder::new(file)
+        AppBuilder::new(crate::config::read_file(path.as_ref()))
     }
 
     /// Starts an app from TOML text; `name` is the file name diagnostics report.
@@ -122,10 +117,15 @@ impl App {
         let (mut response, cors) = match self.route(&request, origin.as_ref()) {
             Destination::Route(id, params) => {
                 let route = self.table.route(id);
-                request.params = params;
                 span.record("route", route.template());
-                request.state.clone_from(&self.state);
-                (self.dispatch(id, request, &span).await, route.cors())
+                let response = if request.body.len() > route.max_body() {
+                    HttpError::body_too_large(request.body.len(), route.max_body()).into_response()
+                } else {
+                    request.params = params;
+                    request.state.clone_from(&self.state);
+                    self.dispatch(id, request, &span).await
+                };
+                (response, route.cors())
             }
             Destination::Preflight(response) => {
                 span.record("status", response.status().as_u16());
@@ -277,8 +277,11 @@ impl App {
         event: &[u8],
         context: Option<Arc<lambda_runtime::Context>>,
     ) -> Result<Vec<u8>, EventError> {
-        let base_path = self.table.settings.base_path.as_deref();
-        let Parsed { shape, request } = event::parse(event, base_path)?;
+        let options = event::Options {
+            base_path: self.table.settings.base_path.as_deref(),
+            max_body: self.table.largest_body(),
+        };
+        let Parsed { shape, request } = event::parse(event, options)?;
         let response = match request {
             Ok(mut request) => {
                 request.context = context;

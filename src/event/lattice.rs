@@ -167,7 +167,10 @@ mod tests {
     fn a_v1_query_string_may_be_in_the_raw_path() {
         let event = r#"{"raw_path": "/items?a=1&a=x%20y", "method": "GET",
             "query_string_parameters": {"ignored": "1"}}"#;
-        let request = parse(event.as_bytes(), None).unwrap().request.unwrap();
+        let request = parse(event.as_bytes(), Default::default())
+            .unwrap()
+            .request
+            .unwrap();
         assert_eq!(request.path(), "/items");
         assert_eq!(request.query_all("a").collect::<Vec<_>>(), ["1", "x y"]);
         assert_eq!(request.query("ignored"), None);

@@ -146,7 +146,25 @@ fn describe_non_object(bytes: &[u8]) -> Option<&'static str> {
 const NOT_HTTP: &str = "expected an HTTP request from API Gateway, an Application Load Balancer, a Lambda Function URL or VPC Lattice";
 
 /// Reads one invocation payload.
-pub(crate) fn parse(bytes: &[u8], base_path: Option<&str>) -> Result<Parsed, EventError> {
+/// What the app tells the reading of its events.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options<'a> {
+    /// `[app] base_path`, removed from paths before routing.
+    pub(crate) base_path: Option<&'a str>,
+    /// The largest body any route accepts: a larger one is a 413 before it is decoded.
+    pub(crate) max_body: usize,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            base_path: None,
+            max_body: usize::MAX,
+        }
+    }
+}
+
+pub(crate) fn parse(bytes: &[u8], options: Options<'_>) -> Result<Parsed, EventError> {
     if let Some(what) = describe_non_object(bytes) {
         return Err(EventError::new(format!(
             "the event is {what}, not an HTTP request: {NOT_HTTP}"
@@ -167,14 +185,13 @@ pub(crate) fn parse(bytes: &[u8], base_path: Option<&str>) -> Result<Parsed, Eve
     // values: a header value costs no allocation of its own.
     let shared = SharedEvent::new(bytes);
     let fields = shape.format.read(shape.source, &mut raw);
-    let request =
-        read::request(fields, raw, shape.source, base_path, &shared).map(|mut request| {
-            request.event = Some(Arc::new(crate::request::EventBytes {
-                bytes: shared.copy,
-                json: std::sync::OnceLock::new(),
-            }));
-            request
-        });
+    let request = read::request(fields, raw, shape.source, options, &shared).map(|mut request| {
+        request.event = Some(Arc::new(crate::request::EventBytes {
+            bytes: shared.copy,
+            json: std::sync::OnceLock::new(),
+        }));
+        request
+    });
     Ok(Parsed { shape, request })
 }
 
@@ -251,7 +268,7 @@ mod tests {
         };
         for source in SOURCES {
             let event = serde_json::to_vec(&synth::event_for(source, &request)).unwrap();
-            let parsed = parse(&event, None).unwrap();
+            let parsed = parse(&event, Default::default()).unwrap();
             assert_eq!(parsed.shape.source, source);
             let request = parsed.request.unwrap();
             assert_eq!(request.method(), Method::POST, "{source}");

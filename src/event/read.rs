@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
 
+use super::Options;
 use super::raw::{Pairs, RawEvent};
 use crate::error::HttpError;
 use crate::request::{Request, TextPairs};
@@ -79,7 +80,7 @@ pub(super) fn request(
     fields: Fields<'_>,
     raw: RawEvent<'_>,
     source: Source,
-    base_path: Option<&str>,
+    options: Options<'_>,
     event: &SharedEvent<'_>,
 ) -> Result<Request, HttpError> {
     let method = fields
@@ -96,9 +97,21 @@ pub(super) fn request(
     }
     let headers = headers(fields.headers, fields.cookies, event)?;
 
+    let base64 = fields.base64.unwrap_or(false);
+    if let Some(body) = &raw.body {
+        // Checked before the body is decoded: base64 gives three bytes for every four.
+        let len = if base64 {
+            body.len() / 4 * 3
+        } else {
+            body.len()
+        };
+        if len > options.max_body {
+            return Err(HttpError::body_too_large(len, options.max_body));
+        }
+    }
     let body = match raw.body {
         None => Vec::new(),
-        Some(body) if fields.base64.unwrap_or(false) => base64::engine::general_purpose::STANDARD
+        Some(body) if base64 => base64::engine::general_purpose::STANDARD
             .decode(body.as_bytes())
             .map_err(|_| bad("the body is marked `isBase64Encoded` but is not valid base64"))?,
         Some(body) => body.into_owned().into_bytes(),
@@ -107,7 +120,7 @@ pub(super) fn request(
     let context = raw.request_context.unwrap_or_default();
     let stage = context.stage.map(Cow::into_owned);
     let stage_in_path = stage.as_deref().filter(|_| fields.stage_in_path);
-    let route_start = route_start(&raw_path, stage_in_path, base_path);
+    let route_start = route_start(&raw_path, stage_in_path, options.base_path);
     let source_ip = match fields.client_ip {
         ClientIp::Reported(ip) => ip.map(Cow::into_owned),
         ClientIp::ForwardedFor => headers
@@ -138,8 +151,14 @@ fn headers(
     event: &SharedEvent<'_>,
 ) -> Result<HeaderMap, HttpError> {
     let pairs = pairs.map(|p| p.0).unwrap_or_default();
-    // `HeaderMap` holds at most 32,768 entries; a hostile event may send more.
-    let mut headers = HeaderMap::with_capacity(pairs.len().min(256) + 1);
+    // Values, not names: one name can carry any number of values in a multi-value map.
+    if pairs.len() > MAX_HEADER_VALUES {
+        return Err(bad(format!(
+            "too many headers: {} values, more than the {MAX_HEADER_VALUES} minik reads",
+            pairs.len()
+        )));
+    }
+    let mut headers = HeaderMap::with_capacity(pairs.len() + 1);
     for (name, value) in pairs {
         let header_name = header_name(&name)
             .map_err(|_| bad(format!("invalid header name `{}`", name.escape_debug())))?;
@@ -162,6 +181,10 @@ fn headers(
     }
     Ok(headers)
 }
+
+/// The most header values a request may carry. API Gateway and ALB refuse requests whose
+/// headers pass 10 to 64 KB long before this; a hand-made event can carry more.
+const MAX_HEADER_VALUES: usize = 1_024;
 
 /// A name constant, so that reading the client's address does not parse the name again.
 const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");

@@ -104,7 +104,10 @@ mod tests {
     fn the_stage_is_not_in_the_path() {
         let event = r#"{"httpMethod": "GET", "path": "/prod/items",
             "requestContext": {"stage": "prod"}}"#;
-        let request = parse(event.as_bytes(), None).unwrap().request.unwrap();
+        let request = parse(event.as_bytes(), Default::default())
+            .unwrap()
+            .request
+            .unwrap();
         assert_eq!(request.path(), "/prod/items");
         assert_eq!(request.stage(), Some("prod"));
     }

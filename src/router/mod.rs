@@ -277,6 +277,13 @@ mod tests {
             found("/users/a%20b/repos", true),
             route("repos", &[text("a%20b")])
         );
+        // Control characters, decoded or delivered decoded, match nothing.
+        assert_eq!(found("/names/a%0Db", false), None);
+        assert_eq!(found("/names/a%00", false), None);
+        assert_eq!(found("/names/a\rb", true), None);
+        assert_eq!(found("/names/a\u{7f}", true), None);
+        assert_eq!(found("/files/a/b%0A", false), None);
+        assert_eq!(found("/files/a/b\n", true), None);
         // A decoded `/` stays in its segment.
         assert_eq!(
             found("/names/a%2Fb", false),

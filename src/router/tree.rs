@@ -88,25 +88,47 @@ impl Node {
 }
 
 /// Percent-decodes a segment (or the rest of the path); `None` when it decodes to invalid
-/// UTF-8, which no route matches.
+/// UTF-8 or to a control character (`%0D`, `%0A`, `%00`, ...), which no route matches: a value
+/// that reaches a handler never carries them.
 fn decode(raw: &str) -> Option<Cow<'_, str>> {
-    percent_encoding::percent_decode_str(raw).decode_utf8().ok()
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    (!has_control(&decoded)).then_some(decoded)
 }
 
-/// Where the segment at the start of `path` ends (at the next `/`), and whether it holds a `%`:
-/// one pass over bytes, as segments are a few bytes long. Letters and digits sort after both
-/// `/` and `%`, so most bytes take one comparison.
-fn segment_end(path: &str) -> (usize, bool) {
-    let mut escaped = false;
+fn has_control(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_control())
+}
+
+/// What [`segment_end`] found in a segment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Plain,
+    /// A `%`: the segment is to be decoded.
+    Escape,
+    /// A control character (a source that decodes paths can deliver one): no route matches.
+    Control,
+}
+
+/// Where the segment at the start of `path` ends (at the next `/`), and whether it holds a `%`
+/// or a control character: one pass over bytes, as segments are a few bytes long. Letters and
+/// digits sort after `/`, `%` and the controls, so most bytes take one comparison.
+fn segment_end(path: &str) -> (usize, Found) {
+    let mut found = Found::Plain;
     for (at, &byte) in path.as_bytes().iter().enumerate() {
         if byte <= b'/' {
-            if byte == b'/' {
-                return (at, escaped);
+            match byte {
+                b'/' => return (at, found),
+                b'%' if found == Found::Plain => found = Found::Escape,
+                0..0x20 => found = Found::Control,
+                _ => {}
             }
-            escaped |= byte == b'%';
+        } else if byte == 0x7f {
+            found = Found::Control;
         }
     }
-    (path.len(), escaped)
+    (path.len(), found)
 }
 
 /// Depth-first search in precedence order. `rest` is the path after the segments already
@@ -135,14 +157,14 @@ pub(super) fn walk<'p>(
         if node.statics.is_empty() && typed.is_empty() && string.is_none() && greedy.is_empty() {
             return false;
         }
-        let (end, escaped) = segment_end(path);
+        let (end, found) = segment_end(path);
         let (raw, tail) = (&path[..end], path.get(end + 1..));
         // Empty segments (`//`) match nothing.
-        if raw.is_empty() {
+        if raw.is_empty() || found == Found::Control {
             return false;
         }
         // A decoded `/` (`%2F`) stays part of its segment.
-        let segment = if decoded || !escaped {
+        let segment = if decoded || found == Found::Plain {
             Cow::Borrowed(raw)
         } else {
             match decode(raw) {
@@ -192,7 +214,9 @@ pub(super) fn walk<'p>(
             params.truncate(mark);
         }
         if !greedy.is_empty() && !path.split('/').any(str::is_empty) {
-            let value = if decoded || !path.contains('%') {
+            let value = if has_control(path) {
+                None
+            } else if decoded || !path.contains('%') {
                 Some(Cow::Borrowed(path))
             } else {
                 decode(path)

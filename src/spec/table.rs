@@ -6,7 +6,7 @@ use std::sync::Arc;
 use http::Method;
 
 use super::{Cors, Settings};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::router::{Lookup, MethodSet, ParamType, ParamValue, Params, RouteId, Router};
 
 /// One route of the table, as declared in the routes file.
@@ -21,6 +21,8 @@ pub struct Route {
     pub(super) middleware: Vec<String>,
     /// The CORS policy that applies to the route: its own, the app's, or none.
     pub(super) cors: Option<Arc<Cors>>,
+    /// The largest request body the route accepts, in bytes.
+    pub(super) max_body: usize,
 }
 
 impl Route {
@@ -58,6 +60,12 @@ impl Route {
     /// route's `skip_middleware`, then the route's own `middleware`.
     pub fn middleware(&self) -> &[String] {
         &self.middleware
+    }
+
+    /// The largest request body the route accepts, in bytes: its `max_body`, else the app's,
+    /// else 512 KiB.
+    pub fn max_body(&self) -> usize {
+        self.max_body
     }
 
     /// The CORS policy of the route.
@@ -156,6 +164,8 @@ pub struct RouteTable {
     pub(super) routes: Vec<Route>,
     pub(super) router: Router,
     pub(crate) settings: Settings,
+    /// The largest `max_body` of the app and its routes.
+    pub(super) largest_body: usize,
 }
 
 impl RouteTable {
@@ -174,11 +184,9 @@ impl RouteTable {
     /// # Ok::<(), minik::Diagnostics>(())
     /// ```
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<RouteTable, Diagnostics> {
-        let path = path.as_ref();
-        let name = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => RouteTable::from_toml(&name, &text),
-            Err(error) => Err(Diagnostics::new(vec![Diagnostic::io(&name, &error)])),
+        match crate::config::read_file(path.as_ref()) {
+            Ok((name, text)) => RouteTable::from_toml(&name, &text),
+            Err(diagnostic) => Err(Diagnostics::new(vec![diagnostic])),
         }
     }
 
@@ -269,6 +277,12 @@ impl RouteTable {
     /// The routes in the order of the file (a route's id is its position here).
     pub(crate) fn routes_by_id(&self) -> &[Route] {
         &self.routes
+    }
+
+    /// The largest request body any route accepts: a body over it is refused before it is
+    /// decoded, whatever route it is for.
+    pub(crate) fn largest_body(&self) -> usize {
+        self.largest_body
     }
 
     /// The first of `routes` (as a lookup returns them) that takes `method`.

@@ -26,6 +26,11 @@ path = "/echo"
 handler = "echo"
 
 [[route]]
+path = "/upload"
+handler = "echo"
+max_body = "6MB"
+
+[[route]]
 path = "/json"
 methods = ["POST"]
 handler = "json"
@@ -288,9 +293,34 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Outcome)> {
             Status(400, "recursion limit"),
         ),
         (
-            "a 5 MB body",
-            bytes(with(v2("POST", "/echo", ""), "/body", json!(big_body))),
+            "a 5 MB body to a route that takes 6 MB",
+            bytes(with(v2("POST", "/upload", ""), "/body", json!(big_body))),
             Status(200, "5242880"),
+        ),
+        // A regression test for issue 17: a 6 MB body of nested arrays, parsed into a
+        // `Json<Value>`, peaked at 451 MB; routes take 512 KiB unless they say otherwise.
+        (
+            "a 5 MB body to a route with the default limit",
+            bytes(with(v2("POST", "/json", ""), "/body", json!(big_body))),
+            Status(413, "more than the 524288 bytes accepted"),
+        ),
+        (
+            "a base64 body over the largest limit, refused before it is decoded",
+            bytes(with(
+                with(v2("POST", "/echo", ""), "/body", json!("A".repeat(9 << 20))),
+                "/isBase64Encoded",
+                json!(true),
+            )),
+            Status(413, "more than the 6291456 bytes accepted"),
+        ),
+        (
+            "a body just under the default limit",
+            bytes(with(
+                v2("POST", "/echo", ""),
+                "/body",
+                json!("x".repeat(512 << 10)),
+            )),
+            Status(200, "524288"),
         ),
         // Paths.
         (
@@ -328,10 +358,26 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Outcome)> {
             bytes(rest("GET", "/files/%2E%2E/etc/passwd")),
             Status(200, "../etc/passwd"),
         ),
+        // A regression test for issue 17: CR, LF and NUL decoded from a path reached handlers.
         (
             "NUL byte, encoded",
             bytes(rest("GET", "/hello/a%00b")),
-            Status(200, "a\\u0000b"),
+            Status(404, "Not Found"),
+        ),
+        (
+            "CR and LF, encoded",
+            bytes(rest("GET", "/hello/a%0D%0ASet-Cookie:%20x=1")),
+            Status(404, "Not Found"),
+        ),
+        (
+            "LF, encoded, under a greedy route",
+            bytes(rest("GET", "/files/a/b%0A")),
+            Status(404, "Not Found"),
+        ),
+        (
+            "CR in a path delivered decoded",
+            bytes(v2("GET", "/hello/a\rb", "")),
+            Status(404, "Not Found"),
         ),
         (
             "empty segments",
@@ -400,13 +446,32 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Outcome)> {
             Status(400, "cookies"),
         ),
         (
+            "1,024 headers",
+            bytes(with(
+                v2("GET", "/echo", ""),
+                "/headers",
+                Value::Object(many_headers.clone().into_iter().take(1_024).collect()),
+            )),
+            Status(200, "\"header_count\":1024"),
+        ),
+        (
             "10,000 headers",
             bytes(with(
                 v2("GET", "/echo", ""),
                 "/headers",
                 Value::Object(many_headers),
             )),
-            Status(200, "10000"),
+            Status(400, "too many headers"),
+        ),
+        // A regression test for issue 17: the limit counted names, not values.
+        (
+            "one header name with 40,000 values",
+            bytes(with(
+                rest("GET", "/echo"),
+                "/multiValueHeaders",
+                json!({ "x-dup": vec!["v"; 40_000] }),
+            )),
+            Status(400, "too many headers"),
         ),
         (
             "40,000 headers, past what an HTTP header map holds",
