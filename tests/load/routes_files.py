@@ -15,7 +15,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LIMIT = 2 << 20  # what minik reads (src/config/mod.rs, MAX_FILE_BYTES)
+LIMIT = 1 << 20  # what minik reads (src/config/mod.rs, MAX_FILE_BYTES)
 
 
 def fill(unit, prefix="", suffix=""):
@@ -26,19 +26,19 @@ def fill(unit, prefix="", suffix=""):
 
 FILES = {
     "10 MB of comments (over the limit)": "# " + "x" * (10 << 20) + "\n",
-    "one table header of 1 M dotted keys": fill("a.", "[", "a]\n"),
-    "one dotted key of 1 M parts": fill("a.", "", "a = 1\n"),
-    "150,000 default headers": "[app.headers]\n"
-    + "".join(f"x{i} = \"v\"\n" for i in range(150_000))[:LIMIT - 20].rsplit("\n", 1)[0] + "\n",
-    "200,000 unknown keys": "[app]\n"
-    + "".join(f"k{i} = 1\n" for i in range(200_000))[:LIMIT - 20].rsplit("\n", 1)[0] + "\n",
+    "one table header of 500,000 dotted keys": fill("a.", "[", "a]\n"),
+    "one dotted key of 500,000 parts": fill("a.", "", "a = 1\n"),
+    "75,000 default headers": "[app.headers]\n"
+    + "".join(f"x{i} = \"v\"\n" for i in range(75_000))[:LIMIT - 20].rsplit("\n", 1)[0] + "\n",
+    "100,000 unknown keys": "[app]\n"
+    + "".join(f"k{i} = 1\n" for i in range(100_000))[:LIMIT - 20].rsplit("\n", 1)[0] + "\n",
     "unknown parameters on one line": "[[route]]\npath = \"/a\"\nhandler = \"h\"\nparams = { "
-    + ", ".join(f"p{i} = \"int\"" for i in range(150_000))[:LIMIT - 100].rsplit(",", 1)[0] + " }\n",
-    "60,000 duplicate routes": fill("[[route]]\npath = \"/same\"\nhandler = \"h\"\n"),
-    "a middleware list of 200,000 names": "[app]\nmiddleware = ["
-    + ", ".join(f"\"m{i}\"" for i in range(200_000))[:LIMIT - 100].rsplit(",", 1)[0] + "]\n",
-    "one unknown key of 2 MB": fill("x", "[app]\n", " = 1\n"),
-    "one unknown type of 2 MB": fill("x", "[[route]]\npath = \"/{a}\"\nhandler = \"h\"\nparams = { a = \"", "\" }\n"),
+    + ", ".join(f"p{i} = \"int\"" for i in range(75_000))[:LIMIT - 100].rsplit(",", 1)[0] + " }\n",
+    "30,000 duplicate routes": fill("[[route]]\npath = \"/same\"\nhandler = \"h\"\n"),
+    "a middleware list of 100,000 names": "[app]\nmiddleware = ["
+    + ", ".join(f"\"m{i}\"" for i in range(100_000))[:LIMIT - 100].rsplit(",", 1)[0] + "]\n",
+    "one unknown key of 1 MB": fill("x", "[app]\n", " = 1\n"),
+    "one unknown type of 1 MB": fill("x", "[[route]]\npath = \"/{a}\"\nhandler = \"h\"\nparams = { a = \"", "\" }\n"),
 }
 
 
