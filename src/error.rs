@@ -29,6 +29,7 @@ use crate::diagnostic::Diagnostics;
 pub struct HttpError {
     status: StatusCode,
     message: String,
+    errors: Vec<FieldError>,
 }
 
 impl HttpError {
@@ -37,7 +38,29 @@ impl HttpError {
         HttpError {
             status,
             message: message.into(),
+            errors: Vec::new(),
         }
+    }
+
+    /// The same answer, naming the fields of the request that did not fit: they are sent in
+    /// an `errors` list, one object per field (`{"in": "query", "name": "limit", "message":
+    /// "..."}`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use minik::{FieldError, HttpError};
+    ///
+    /// let error = HttpError::bad_request("2 query parameters are invalid").with_errors([
+    ///     FieldError::query("limit", "expected an integer"),
+    ///     FieldError::query("done", "expected `true` or `false`"),
+    /// ]);
+    /// assert_eq!(error.errors().len(), 2);
+    /// ```
+    #[must_use]
+    pub fn with_errors(mut self, errors: impl IntoIterator<Item = FieldError>) -> Self {
+        self.errors.extend(errors);
+        self
     }
 
     /// 400 Bad Request.
@@ -90,6 +113,95 @@ impl HttpError {
     /// The message sent in `error_message`.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The fields of the request that did not fit, if the error names them.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    pub(crate) fn set_status(&mut self, status: StatusCode) {
+        self.status = status;
+    }
+}
+
+/// Where in the request a [`FieldError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldLocation {
+    /// A query parameter, by name.
+    Query,
+    /// A path parameter, by name.
+    Path,
+    /// A header, by name.
+    Header,
+    /// A part of the body, by JSON pointer (`/items/0/title`; empty for the whole body).
+    Body,
+}
+
+impl FieldLocation {
+    /// `query`, `path`, `header` or `body`, as error bodies write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldLocation::Query => "query",
+            FieldLocation::Path => "path",
+            FieldLocation::Header => "header",
+            FieldLocation::Body => "body",
+        }
+    }
+}
+
+/// One part of a request that did not fit what the route declares, as an error answer lists
+/// it: `{"in": "query", "name": "limit", "message": "expected an integer"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    location: FieldLocation,
+    name: String,
+    message: String,
+}
+
+impl FieldError {
+    /// A field error at any location.
+    pub fn new(
+        location: FieldLocation,
+        name: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            location,
+            name: name.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A query parameter that did not fit.
+    pub fn query(name: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError::new(FieldLocation::Query, name, message)
+    }
+
+    /// A part of the body that did not fit, by JSON pointer.
+    pub fn body(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError::new(FieldLocation::Body, pointer, message)
+    }
+
+    /// Where the field is.
+    pub fn location(&self) -> FieldLocation {
+        self.location
+    }
+
+    /// The field's name (a JSON pointer for the body).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The object an error body lists.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "in": self.location.as_str(), "name": self.name, "message": self.message })
     }
 }
 

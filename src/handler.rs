@@ -160,9 +160,7 @@ fn panic_response(payload: Box<dyn Any + Send>) -> Response {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
     let location = PANIC_LOCATION.try_with(|cell| cell.take()).ok().flatten();
-    let mut response = internal_error(None);
-    response.internal = Some(serde_json::json!({ "panic": message, "location": location }));
-    response
+    internal_error(serde_json::json!({ "panic": message, "location": location }))
 }
 
 /// Polls an async function's future, turning a panic into a 500.

@@ -149,6 +149,7 @@
 //!
 //! | key | meaning |
 //! |---|---|
+//! | `[app] errors` | `"minik"` (default) or `"problem"`: the shape of every error answer, RFC 9457's `application/problem+json` for `"problem"` |
 //! | `path` | required; a template of static segments and whole-segment parameters `{name}`; `{name+}` is greedy |
 //! | `handler` | required; the name the handler is registered under |
 //! | `methods` | GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, in any case; absent means every method |
@@ -240,10 +241,12 @@
 //! is answered **413** before it is decoded or parsed: parsed into a `serde_json::Value`, the
 //! worst body takes about 75 times its size in memory, and a Lambda function may have 128 MB.
 //!
-//! Responses default to status 200 and `Content-Type: application/json`. An [`HttpError`]
-//! answers its status with `{"error_message": "..."}`; any other error, and a panic in a
-//! handler, answers 500 with `{"error_message": "Internal server error."}`, plus the details only
-//! when `debug = true`. A panicking handler does not stop the app; building with
+//! Responses default to status 200 and `Content-Type: application/json` (204, 304 and 1xx
+//! answers have no body and no `Content-Type`). An [`HttpError`] answers its status with
+//! `{"error_message": "..."}`; any other error, and a panic in a handler, answers 500 with
+//! `{"error_message": "Internal server error."}`, plus the details only when `debug = true`.
+//! Every error answer, minik's own 404s and 405s included, has that one shape, or RFC 9457's
+//! with `[app] errors = "problem"`, or the app's own with [`AppBuilder::error_handler`]. A panicking handler does not stop the app; building with
 //! `panic = "abort"` disables that recovery.
 //!
 //! No request input makes minik panic; routes files give diagnostics, never panics.
@@ -283,7 +286,7 @@ mod test_client;
 
 pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
-pub use crate::error::{Error, HttpError, Result, RunError};
+pub use crate::error::{Error, FieldError, FieldLocation, HttpError, Result, RunError};
 pub use crate::event::EventError;
 pub use crate::extract::{Extension, Path, State};
 pub use crate::handler::Handler;
@@ -295,6 +298,9 @@ pub use crate::runtime::{IntoApp, run};
 pub use crate::source::Source;
 pub use crate::spec::{Match, MatchError, Route, RouteTable};
 pub use crate::test_client::{TestClient, TestRequest, TestResponse};
+/// Cookies to set with [`Response::with_cookie`], from the `cookie` crate.
+#[doc(no_inline)]
+pub use cookie;
 #[doc(no_inline)]
 pub use http::{self, HeaderMap, Method, StatusCode};
 /// `tracing` and `tracing_subscriber` (`minik::tracing::subscriber`), as the Lambda runtime

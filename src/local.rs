@@ -30,10 +30,12 @@ usage: <binary> <command>
 
 commands (outside Lambda; on Lambda the binary answers invocations):
   invoke FILE        answer one event (a JSON file, or - for stdin) and print the reply
-  serve [--addr ADDR] [--source rest|http|alb|url]
+  serve [--addr ADDR] [--source rest|http|alb|alb-multi|url]
                      serve HTTP on ADDR (default 127.0.0.1:3000); each request is sent to
-                     the app as an event of that source (default http)
-  check              check the routes file against the handlers and print the route table";
+                     the app as an event of that source (default http; alb-multi is an ALB
+                     target group with multi-value headers on)
+  check              check the routes file against the handlers and print the route table
+  help               print this message (also -h, --help)";
 
 /// Lambda refuses request payloads over 6 MB; so does local mode.
 const MAX_BODY: usize = 6 * 1024 * 1024;
@@ -44,8 +46,17 @@ fn usage_error(message: impl std::fmt::Display) -> RunError {
 
 enum Command {
     Invoke(OsString),
-    Serve { addr: SocketAddr, source: Source },
+    Serve { addr: SocketAddr, events: Events },
     Check,
+    Help,
+}
+
+/// The events `serve` sends the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Events {
+    source: Source,
+    /// An ALB target group with multi-value headers on.
+    multi_value: bool,
 }
 
 fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, RunError> {
@@ -54,7 +65,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, RunEr
     let bad = |error: lexopt::Error| usage_error(error);
     let command = match parser.next().map_err(bad)? {
         Some(Value(command)) => command.string().map_err(bad)?,
-        Some(Long("help") | Short('h')) => return Err(RunError::new(USAGE)),
+        Some(Long("help") | Short('h')) => return Ok(Command::Help),
         Some(other) => return Err(usage_error(other.unexpected())),
         None => return Err(usage_error("missing command")),
     };
@@ -67,7 +78,10 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, RunEr
         },
         "serve" => {
             let mut addr: SocketAddr = ([127, 0, 0, 1], 3000).into();
-            let mut source = Source::HttpApi;
+            let mut events = Events {
+                source: Source::HttpApi,
+                multi_value: false,
+            };
             while let Some(arg) = parser.next().map_err(bad)? {
                 match arg {
                     Long("addr") => {
@@ -78,20 +92,25 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, RunEr
                     }
                     Long("source") => {
                         let value = parser.value().map_err(bad)?.string().map_err(bad)?;
-                        source = match value.as_str() {
+                        let source = match value.as_str() {
                             "rest" => Source::RestApi,
                             "http" => Source::HttpApi,
-                            "alb" => Source::Alb,
+                            "alb" | "alb-multi" => Source::Alb,
                             "url" => Source::FunctionUrl,
                             _ => return Err(usage_error(format!("invalid source `{value}`"))),
+                        };
+                        events = Events {
+                            source,
+                            multi_value: value == "alb-multi",
                         };
                     }
                     other => return Err(usage_error(other.unexpected())),
                 }
             }
-            Command::Serve { addr, source }
+            Command::Serve { addr, events }
         }
         "check" => Command::Check,
+        "help" => Command::Help,
         other => return Err(usage_error(format!("unknown command `{other}`"))),
     };
     if let Some(arg) = parser.next().map_err(bad)? {
@@ -100,11 +119,25 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, RunEr
     Ok(command)
 }
 
+/// Runs the command of `args`. Help goes to stdout; a command line that is not understood
+/// prints the problem and the usage to stderr and exits the process with status 2, as command
+/// line tools do.
 pub(crate) async fn main(
     app: App,
     args: impl IntoIterator<Item = OsString>,
 ) -> Result<(), RunError> {
-    match parse_args(args)? {
+    let command = match parse_args(args) {
+        Ok(command) => command,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
         Command::Invoke(file) => {
             let event = read_event(&file)?;
             let reply = app
@@ -119,7 +152,7 @@ pub(crate) async fn main(
             );
             Ok(())
         }
-        Command::Serve { addr, source } => serve(app, addr, source).await,
+        Command::Serve { addr, events } => serve(app, addr, events).await,
         Command::Check => {
             println!(
                 "ok: {} routes, every handler and middleware registered and used",
@@ -170,22 +203,30 @@ const LIMITS: Limits = Limits {
     body_bytes: MAX_BODY,
 };
 
-async fn serve(app: App, addr: SocketAddr, source: Source) -> Result<(), RunError> {
+async fn serve(app: App, addr: SocketAddr, events: Events) -> Result<(), RunError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| RunError::new(format!("cannot listen on {addr}: {e}")))?;
     let addr = listener.local_addr().unwrap_or(addr);
     // Ctrl-C stops the process the default way: there is nothing to flush, and a signal
     // handler would add tokio's signal driver to every binary built with local mode.
-    eprintln!("minik: serving http://{addr} as {source} events (Ctrl-C stops)");
-    serve_on(listener, Arc::new(app), source, LIMITS).await
+    let mode = if events.multi_value {
+        " (multi-value headers)"
+    } else {
+        ""
+    };
+    eprintln!(
+        "minik: serving http://{addr} as {} events{mode} (Ctrl-C stops)",
+        events.source
+    );
+    serve_on(listener, Arc::new(app), events, LIMITS).await
 }
 
 /// Serves HTTP on `listener` until it fails for good.
 async fn serve_on(
     listener: tokio::net::TcpListener,
     app: Arc<App>,
-    source: Source,
+    events: Events,
     limits: Limits,
 ) -> Result<(), RunError> {
     let connections = Arc::new(Semaphore::new(limits.connections));
@@ -212,7 +253,7 @@ async fn serve_on(
             let service = hyper::service::service_fn(move |request| {
                 let app = Arc::clone(&app);
                 async move {
-                    let answer = answer(&app, request, source, peer, limits).await;
+                    let answer = answer(&app, request, events, peer, limits).await;
                     Ok::<_, std::convert::Infallible>(answer)
                 }
             });
@@ -232,7 +273,28 @@ async fn serve_on(
 async fn answer(
     app: &App,
     request: hyper::Request<Incoming>,
-    source: Source,
+    events: Events,
+    peer: SocketAddr,
+    limits: Limits,
+) -> hyper::Response<Full<Bytes>> {
+    let started = std::time::Instant::now();
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let response = answer_inner(app, request, events, peer, limits).await;
+    tracing::info!(
+        method = %method,
+        path = %path,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "served"
+    );
+    response
+}
+
+/// [`answer`] without the access log.
+async fn answer_inner(
+    app: &App,
+    request: hyper::Request<Incoming>,
+    events: Events,
     peer: SocketAddr,
     limits: Limits,
 ) -> hyper::Response<Full<Bytes>> {
@@ -256,8 +318,9 @@ async fn answer(
         headers: &parts.headers,
         body: &body,
         source_ip: &source_ip,
+        multi_value: events.multi_value,
     };
-    let event = synth::event_for(source, &request);
+    let event = synth::event_for(events.source, &request);
     match app
         .respond(&serde_json::to_vec(&event).unwrap_or_default())
         .await
@@ -300,16 +363,21 @@ mod tests {
         );
         assert!(matches!(parse_args(args(&["invoke", "-"])), Ok(Command::Invoke(f)) if f == "-"));
         assert!(matches!(parse_args(args(&["check"])), Ok(Command::Check)));
-        let Ok(Command::Serve { addr, source }) = parse_args(args(&[
+        let Ok(Command::Serve { addr, events }) = parse_args(args(&[
             "serve",
             "--addr",
             "127.0.0.1:8080",
             "--source",
-            "alb",
+            "alb-multi",
         ])) else {
             panic!("serve did not parse");
         };
-        assert_eq!((addr.port(), source), (8080, Source::Alb));
+        assert_eq!(
+            (addr.port(), events.source, events.multi_value),
+            (8080, Source::Alb, true)
+        );
+        assert!(matches!(parse_args(args(&["--help"])), Ok(Command::Help)));
+        assert!(matches!(parse_args(args(&["-h"])), Ok(Command::Help)));
         let message = |list: &[&str]| {
             parse_args(args(list))
                 .err()
@@ -365,12 +433,11 @@ mod serve_tests {
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(serve_on(
-            listener,
-            Arc::new(app),
-            Source::HttpApi,
-            TEST_LIMITS,
-        ));
+        let events = Events {
+            source: Source::HttpApi,
+            multi_value: false,
+        };
+        tokio::spawn(serve_on(listener, Arc::new(app), events, TEST_LIMITS));
         addr
     }
 
@@ -417,6 +484,48 @@ mod serve_tests {
             assert_eq!(status(&reply), "200", "{reply}");
             assert!(reply.ends_with("hi"), "{reply}");
         });
+    }
+
+    #[test]
+    fn every_request_served_gets_an_access_log_line() {
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+        let writer = std::sync::Arc::clone(&logs);
+        let subscriber = lambda_runtime::tracing::subscriber::fmt()
+            .with_writer(move || Capture(std::sync::Arc::clone(&writer)))
+            .with_ansi(false)
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        runtime().block_on(async {
+            let addr = server().await;
+            let ok = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi";
+            assert_eq!(status(&exchange(addr, ok, false).await), "200");
+            let missing = b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            assert_eq!(status(&exchange(addr, missing, false).await), "404");
+        });
+        let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+        let served: Vec<&str> = logs.lines().filter(|l| l.contains(" served ")).collect();
+        assert_eq!(served.len(), 2, "{logs}");
+        assert!(
+            served[0].contains("INFO") && served[0].contains("method=POST path=/echo status=200"),
+            "{logs}"
+        );
+        assert!(
+            served[1].contains("method=GET path=/nowhere status=404 duration_ms="),
+            "{logs}"
+        );
+    }
+
+    /// A `tracing` writer into shared memory.
+    struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Capture {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
 
     // A regression test for issue 17: any error reading a body was a 413.

@@ -1,10 +1,10 @@
 //! Responses: status 200 and `Content-Type: application/json` unless the handler says otherwise.
 
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, SET_COOKIE};
 use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
-use crate::error::{Error, HttpError};
+use crate::error::{Error, FieldError, HttpError};
 
 /// The body of a [`Response`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,8 +36,18 @@ pub struct Response {
     status: StatusCode,
     headers: HeaderMap,
     body: Body,
-    /// The error chain of a 500, kept out of the body until the app decides (debug mode only).
-    pub(crate) internal: Option<serde_json::Value>,
+    /// The parts of an error answer, so that the app writes it in its error shape.
+    pub(crate) failure: Option<Box<Failure>>,
+}
+
+/// An error answer's parts, kept with its response until the app finishes it: the app writes
+/// every error in one shape (minik's, RFC 9457's, or its own `error_handler`'s), and adds the
+/// details of a 500 only in debug mode.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Failure {
+    pub(crate) error: HttpError,
+    /// A 500's error chain or panic, for the log and, in debug mode, the body.
+    pub(crate) details: Option<serde_json::Value>,
 }
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -57,7 +67,7 @@ impl Response {
             status: StatusCode::OK,
             headers,
             body,
-            internal: None,
+            failure: None,
         }
     }
 
@@ -85,6 +95,39 @@ impl Response {
         self
     }
 
+    /// Adds a `Set-Cookie` header for `cookie` (see [`cookie::Cookie`](crate::cookie::Cookie)
+    /// for its attributes). Every source gets all of a response's cookies, except an ALB
+    /// target group in single-value mode and VPC Lattice, whose replies carry one `Set-Cookie`
+    /// header: the last is sent, and the others are named in a warning in the log.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use minik::cookie::{Cookie, SameSite};
+    /// use minik::Response;
+    ///
+    /// let session = Cookie::build(("session", "abc123"))
+    ///     .http_only(true)
+    ///     .secure(true)
+    ///     .same_site(SameSite::Lax)
+    ///     .path("/");
+    /// let response = Response::default().with_cookie(session).with_cookie(("theme", "dark"));
+    /// let cookies: Vec<_> = response.headers().get_all("set-cookie").iter().collect();
+    /// assert_eq!(cookies[0], "session=abc123; HttpOnly; SameSite=Lax; Secure; Path=/");
+    /// assert_eq!(cookies[1], "theme=dark");
+    /// ```
+    #[must_use]
+    pub fn with_cookie<'c>(mut self, cookie: impl Into<cookie::Cookie<'c>>) -> Self {
+        let cookie = cookie.into();
+        match HeaderValue::from_str(&cookie.to_string()) {
+            Ok(value) => {
+                self.headers.append(SET_COOKIE, value);
+                self
+            }
+            Err(_) => invalid_header(format!("cookie `{}`", cookie.name().escape_debug())),
+        }
+    }
+
     /// The status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -110,17 +153,13 @@ impl Response {
         self.body = body;
     }
 
-    /// The error answer minik gives for `status` with `message`: `{"error_message": "..."}`.
-    pub(crate) fn error(
-        status: StatusCode,
-        message: &str,
-        details: Option<serde_json::Value>,
-    ) -> Self {
-        let mut body = serde_json::json!({ "error_message": message });
-        if let Some(details) = details {
-            body["details"] = details;
-        }
-        Response::new(Body::Text(body.to_string())).with_status(status)
+    /// The answer for `error`, in minik's shape until the app writes it in its own; `details`
+    /// are kept for the log, and for the body in debug mode.
+    pub(crate) fn failure(error: HttpError, details: Option<serde_json::Value>) -> Self {
+        let body = minik_error_body(&error, None);
+        let mut response = Response::new(Body::Text(body)).with_status(error.status());
+        response.failure = Some(Box::new(Failure { error, details }));
+        response
     }
 }
 
@@ -134,7 +173,13 @@ pub trait IntoResponse {
     fn into_response(self) -> Response;
 }
 
-/// A value serialized as a JSON response body (and, as an extractor, a JSON request body).
+/// A value serialized as a JSON response body, and, as an extractor, a JSON request body.
+///
+/// As an extractor it reads the body as JSON into `T`: a body that is not JSON of that shape
+/// is a **400** naming the problem (`invalid JSON body: missing field `title` at line 1
+/// column 2`). A request whose `Content-Type` says it is something else (a form, text) is a
+/// **415**; one without a `Content-Type` is read as JSON, as clients such as `curl -d` often
+/// send none. JSON is `application/json` or any `+json` type, parameters and case ignored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Json<T>(pub T);
 
@@ -195,9 +240,101 @@ impl<T: IntoResponse> IntoResponse for (StatusCode, T) {
     }
 }
 
+/// Headers in front of a body: `([(header::LOCATION, "/todos/7")], Json(todo))`. A name given
+/// once replaces the body's header of that name (its `Content-Type`, say); given several
+/// times, it is sent with each value. A name or value that is not valid HTTP is a 500, with
+/// the reason in the log.
+impl<K, V, const N: usize, T> IntoResponse for ([(K, V); N], T)
+where
+    K: TryInto<HeaderName>,
+    V: TryInto<HeaderValue>,
+    T: IntoResponse,
+{
+    fn into_response(self) -> Response {
+        with_headers(self.1.into_response(), self.0)
+    }
+}
+
+/// A status, headers and a body: `(StatusCode::CREATED, [(header::LOCATION, "/todos/7")],
+/// Json(todo))`.
+impl<K, V, const N: usize, T> IntoResponse for (StatusCode, [(K, V); N], T)
+where
+    K: TryInto<HeaderName>,
+    V: TryInto<HeaderValue>,
+    T: IntoResponse,
+{
+    fn into_response(self) -> Response {
+        with_headers(self.2.into_response(), self.1).with_status(self.0)
+    }
+}
+
+/// A header map in front of a body: each of its names replaces the body's header of that name.
+impl<T: IntoResponse> IntoResponse for (HeaderMap, T) {
+    fn into_response(self) -> Response {
+        with_header_map(self.1.into_response(), self.0)
+    }
+}
+
+/// A status, a header map and a body.
+impl<T: IntoResponse> IntoResponse for (StatusCode, HeaderMap, T) {
+    fn into_response(self) -> Response {
+        with_header_map(self.2.into_response(), self.1).with_status(self.0)
+    }
+}
+
+/// `response` with `headers` set: the first value of a name replaces what the response had,
+/// the next ones are added.
+fn with_headers<K, V>(mut response: Response, headers: impl IntoIterator<Item = (K, V)>) -> Response
+where
+    K: TryInto<HeaderName>,
+    V: TryInto<HeaderValue>,
+{
+    let mut set = HeaderMap::new();
+    for (name, value) in headers {
+        let Ok(name) = name.try_into() else {
+            return invalid_header("a header name".to_owned());
+        };
+        let Ok(value) = value.try_into() else {
+            return invalid_header(format!("the value of header `{name}`"));
+        };
+        set.append(name, value);
+    }
+    with_header_map_in(&mut response, set);
+    response
+}
+
+fn with_header_map(mut response: Response, headers: HeaderMap) -> Response {
+    with_header_map_in(&mut response, headers);
+    response
+}
+
+fn with_header_map_in(response: &mut Response, headers: HeaderMap) {
+    let mut last = None;
+    for (name, value) in headers {
+        // `HeaderMap`'s iterator gives a name with its first value only.
+        match name {
+            Some(name) => {
+                response.headers.insert(name.clone(), value);
+                last = Some(name);
+            }
+            None => {
+                if let Some(name) = &last {
+                    response.headers.append(name.clone(), value);
+                }
+            }
+        }
+    }
+}
+
+/// The 500 for a header a handler built that is not valid HTTP (a value with a line break, a
+/// name with a space): `what` it was goes to the log, and to the body in debug mode.
+fn invalid_header(what: String) -> Response {
+    internal_error(serde_json::json!({ "error": [format!("{what} is not valid HTTP")] }))
+}
+
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        Response::error(self.status(), self.message(), None)
+        Response::failure(self, None)
     }
 }
 
@@ -207,11 +344,7 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match self.as_http() {
             Some(http) => http.clone().into_response(),
-            None => {
-                let mut response = internal_error(None);
-                response.internal = Some(serde_json::json!({ "error": self.chain() }));
-                response
-            }
+            None => internal_error(serde_json::json!({ "error": self.chain() })),
         }
     }
 }
@@ -225,11 +358,22 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
     }
 }
 
-/// minik's answer to a failure it will not describe: 500 `Internal server error.`
-pub(crate) fn internal_error(details: Option<serde_json::Value>) -> Response {
-    Response::error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Internal server error.",
-        details,
-    )
+/// minik's answer to a failure it will not describe: 500 `Internal server error.`, with
+/// `details` for the log (and the body in debug mode).
+pub(crate) fn internal_error(details: serde_json::Value) -> Response {
+    let error = HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.");
+    Response::failure(error, Some(details))
+}
+
+/// minik's error body: `{"error_message": "..."}`, with `errors` when the error names fields
+/// and `details` when they are given (debug mode).
+pub(crate) fn minik_error_body(error: &HttpError, details: Option<&serde_json::Value>) -> String {
+    let mut body = serde_json::json!({ "error_message": error.message() });
+    if !error.errors().is_empty() {
+        body["errors"] = error.errors().iter().map(FieldError::to_json).collect();
+    }
+    if let Some(details) = details {
+        body["details"] = details.clone();
+    }
+    body.to_string()
 }

@@ -83,6 +83,9 @@ where
 /// function's binary, to every cold start. For directives, install a subscriber with
 /// `minik::tracing::subscriber::EnvFilter` before calling `run`.
 ///
+/// Outside Lambda, `--help` (or `help`) prints the usage and returns; a command line that is
+/// not understood prints what is wrong and the usage to stderr, and exits with status 2.
+///
 /// # Errors
 ///
 /// The app's diagnostics, a local mode command's failure (a missing event file, a port in

@@ -57,6 +57,7 @@ impl<'a> TestClient<'a> {
             headers: HeaderMap::new(),
             body: Vec::new(),
             source: Source::HttpApi,
+            multi_value: false,
         }
     }
 
@@ -101,12 +102,42 @@ pub struct TestRequest<'a> {
     headers: HeaderMap,
     body: Vec<u8>,
     source: Source,
+    multi_value: bool,
 }
 
 impl TestRequest<'_> {
     /// The source the request comes from (an HTTP API unless set).
     pub fn source(mut self, source: Source) -> Self {
         self.source = source;
+        self
+    }
+
+    /// For [`Source::Alb`]: a target group with multi-value headers turned on, which sends
+    /// `multiValueHeaders` and takes the reply in them (every `Set-Cookie` included). Off by
+    /// default, as on a new target group: its replies carry one value per header. Other
+    /// sources have one mode and ignore it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use minik::cookie::Cookie;
+    /// use minik::{App, Response, Source};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let app = App::from_toml("routes.toml", "[[route]]\npath = \"/login\"\nhandler = \"login\"")
+    ///     .handler("login", || Response::default().with_cookie(("a", "1")).with_cookie(("b", "2")))
+    ///     .build()?;
+    ///
+    /// let single = app.test().post("/login").source(Source::Alb).send().await?;
+    /// assert_eq!(single.headers().get_all("set-cookie").iter().count(), 1); // b=2 only
+    /// let multi = app.test().post("/login").source(Source::Alb).multi_value(true).send().await?;
+    /// assert_eq!(multi.headers().get_all("set-cookie").iter().count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn multi_value(mut self, on: bool) -> Self {
+        self.multi_value = on;
         self
     }
 
@@ -158,6 +189,7 @@ impl TestRequest<'_> {
             headers: &self.headers,
             body: &self.body,
             source_ip: "127.0.0.1",
+            multi_value: self.multi_value,
         };
         let event =
             serde_json::to_vec(&synth::event_for(self.source, &request)).unwrap_or_default();

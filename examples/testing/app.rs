@@ -1,7 +1,8 @@
 //! A small orders API, tested in `tests.rs` with minik's test client.
 
-use minik::http::{HeaderValue, StatusCode, header};
-use minik::{App, AppBuilder, HttpError, Json, Path, Request, Response};
+use minik::cookie::{Cookie, SameSite};
+use minik::http::{StatusCode, header};
+use minik::{App, AppBuilder, Body, HttpError, IntoResponse, Json, Path, Request, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -37,9 +38,9 @@ pub(crate) struct NewOrder {
 
 /// `POST /orders` with a JSON body: 201 and a `Location`, or 400 for a quantity of 0 (and,
 /// from minik, for a body that is not a `NewOrder`).
-pub(crate) fn create_order(Json(new): Json<NewOrder>) -> minik::Result<Response> {
+pub(crate) fn create_order(Json(new): Json<NewOrder>) -> Result<impl IntoResponse, HttpError> {
     if new.quantity == 0 {
-        return Err(HttpError::bad_request("Order at least one.").into());
+        return Err(HttpError::bad_request("Order at least one."));
     }
     let id = ORDERS.len() as u32 + 1;
     let order = Order {
@@ -47,10 +48,21 @@ pub(crate) fn create_order(Json(new): Json<NewOrder>) -> minik::Result<Response>
         item: new.item,
         quantity: new.quantity,
     };
-    let location = HeaderValue::try_from(format!("/orders/{id}"))?;
-    Ok(Response::json(&order)
-        .with_status(StatusCode::CREATED)
-        .with_header(header::LOCATION, location))
+    let location = [(header::LOCATION, format!("/orders/{id}"))];
+    Ok((StatusCode::CREATED, location, Json(order)))
+}
+
+/// `POST /login`: a session cookie, and one for the theme the page shows.
+pub(crate) fn login() -> Response {
+    let session = Cookie::build(("session", "s3cr3t"))
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .path("/");
+    Response::new(Body::Empty)
+        .with_status(StatusCode::NO_CONTENT)
+        .with_cookie(session)
+        .with_cookie(("theme", "dark"))
 }
 
 /// `GET /me`: who the bearer token says the caller is, and which service sent the request.
@@ -69,4 +81,5 @@ pub(crate) fn app() -> AppBuilder {
         .handler("get_order", get_order)
         .handler("create_order", create_order)
         .handler("me", me)
+        .handler("login", login)
 }

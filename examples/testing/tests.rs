@@ -171,3 +171,45 @@ async fn what_the_source_receives() {
         "405 Method Not Allowed"
     );
 }
+
+#[tokio::test]
+async fn cookies_reach_the_browser_on_every_source() {
+    let app = test_app();
+    for source in SOURCES {
+        let response = app
+            .test()
+            .post("/login")
+            .source(source)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204, "{source}");
+        let cookies: Vec<&str> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|value| value.to_str().unwrap())
+            .collect();
+        if source == Source::Alb {
+            // A new ALB target group sends one value per header: only the last cookie.
+            // Turn multi-value headers on for the target group (and test it that way, below).
+            assert_eq!(cookies, ["theme=dark"]);
+        } else {
+            assert_eq!(
+                cookies,
+                [
+                    "session=s3cr3t; HttpOnly; SameSite=Lax; Secure; Path=/",
+                    "theme=dark"
+                ],
+                "{source}"
+            );
+        }
+    }
+    let alb = app
+        .test()
+        .post("/login")
+        .source(Source::Alb)
+        .multi_value(true);
+    let response = alb.send().await.unwrap();
+    assert_eq!(response.headers().get_all("set-cookie").iter().count(), 2);
+}

@@ -10,11 +10,14 @@ use std::collections::{HashMap, HashSet};
 use std::panic::Location;
 use std::sync::Arc;
 
+use super::errors::{self, ErrorHandler, ErrorWriter};
 use super::{App, Bound};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, suggestion};
+use crate::error::HttpError;
 use crate::extract::{Kind, Schema, StateNeed};
 use crate::handler::{BoxedHandler, Handler, boxed};
 use crate::middleware::{After, Around, Before, Hook};
+use crate::response::IntoResponse;
 use crate::router::ParamType;
 use crate::spec::{self, References, Route, RouteTable};
 
@@ -27,6 +30,7 @@ pub struct AppBuilder {
     state: http::Extensions,
     /// The type of each `.state(..)` value, where it was given.
     state_types: Vec<(StateNeed, &'static Location<'static>)>,
+    error_handler: Option<ErrorHandler>,
 }
 
 struct Registration {
@@ -62,7 +66,47 @@ impl AppBuilder {
             hooks: Vec::new(),
             state: http::Extensions::new(),
             state_types: Vec::new(),
+            error_handler: None,
         }
+    }
+
+    /// Writes every error answer of the app: the 400s, 404s, 405s, 413s of minik, the errors
+    /// handlers and hooks return, extractors' rejections and the 500s of failures and panics.
+    /// `handler` gets the error (its status, message and [field errors](HttpError::errors))
+    /// and, in debug mode only, the details of a 500; what it returns is sent, with the
+    /// headers the error had (`Allow`, CORS) unless it sets them itself.
+    ///
+    /// Without it, errors are `{"error_message": "..."}` (with `errors` when the error names
+    /// fields), or RFC 9457 problem details with `[app] errors = "problem"`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use minik::{HttpError, Json};
+    /// use serde_json::json;
+    ///
+    /// let app = minik::App::from_toml("routes.toml", "[[route]]\npath = \"/a\"\nhandler = \"a\"")
+    ///     .handler("a", || "a")
+    ///     .error_handler(|error: &HttpError, _details: Option<&serde_json::Value>| {
+    ///         let body = json!({ "error": { "code": error.status().as_u16(), "text": error.message() } });
+    ///         (error.status(), Json(body))
+    ///     })
+    ///     .build()?;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let response = app.test().get("/nowhere").send().await?;
+    /// assert_eq!(response.status(), 404);
+    /// assert_eq!(response.text(), r#"{"error":{"code":404,"text":"Not Found"}}"#);
+    /// # Ok::<(), minik::EventError>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn error_handler<F, R>(mut self, handler: F) -> Self
+    where
+        F: Fn(&HttpError, Option<&serde_json::Value>) -> R + Send + Sync + 'static,
+        R: IntoResponse,
+    {
+        self.error_handler = Some(errors::handler(handler));
+        self
     }
 
     /// Gives a value every handler can take as [`State<T>`](crate::State) (and hooks read with
@@ -229,10 +273,16 @@ impl AppBuilder {
             })
             .collect();
         let state = (!self.state_types.is_empty()).then(|| Arc::new(self.state));
+        let errors = ErrorWriter {
+            style: table.settings.errors,
+            handler: self.error_handler,
+            debug: table.settings.debug,
+        };
         Ok(App {
             table,
             bound,
             state,
+            errors,
         })
     }
 }

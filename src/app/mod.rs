@@ -6,13 +6,16 @@
 //! the CORS headers are added, and the app's defaults applied ([`App::finish`]).
 
 mod build;
+mod errors;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use http::{HeaderValue, Method, StatusCode, header};
 use tracing::Instrument;
 
 pub use self::build::AppBuilder;
+use self::errors::ErrorWriter;
 use crate::error::HttpError;
 use crate::event::{self, EventError, Parsed};
 use crate::handler::BoxedHandler;
@@ -34,6 +37,7 @@ pub struct App {
     bound: Vec<Bound>,
     /// `AppBuilder::state`; `None` when there is none, so that requests do not carry it.
     state: Option<Arc<http::Extensions>>,
+    errors: ErrorWriter,
 }
 
 /// A route's handler and middleware chain.
@@ -104,6 +108,10 @@ impl App {
         let started = std::time::Instant::now();
         let head = request.method() == Method::HEAD;
         // One span per request; `route`, `status` and `duration_us` are filled in as known.
+        // `cold_start` is true for the first request the process serves, as Powertools' logger
+        // says it; the X-Ray trace id comes from the Lambda context, or from the environment
+        // variable Lambda (and `cargo lambda`) sets.
+        let cold_start = !SERVED.swap(true, Ordering::Relaxed);
         let span = tracing::info_span!(
             "request",
             request_id = request.request_id().unwrap_or("-"),
@@ -111,7 +119,14 @@ impl App {
             route = tracing::field::Empty,
             status = tracing::field::Empty,
             duration_us = tracing::field::Empty,
+            cold_start,
+            xray_trace_id = tracing::field::Empty,
         );
+        if !span.is_disabled() {
+            if let Some(trace_id) = trace_id(&request) {
+                span.record("xray_trace_id", trace_id.as_ref());
+            }
+        }
         // CORS needs the request's `Origin` after the handler has taken the request.
         let origin = request.headers().get(header::ORIGIN).cloned();
         let (mut response, cors) = match self.route(&request, origin.as_ref()) {
@@ -132,7 +147,7 @@ impl App {
                 return response;
             }
             Destination::NotFound => (
-                Response::error(StatusCode::NOT_FOUND, "Not Found", None),
+                HttpError::not_found("Not Found").into_response(),
                 self.table.settings.cors.as_ref(),
             ),
             Destination::MethodNotAllowed { allow, cors } => (method_not_allowed(&allow), cors),
@@ -224,7 +239,7 @@ impl App {
                 chain.run(request).instrument(span.clone()).await
             }
         };
-        if let Some(details) = &response.internal {
+        if let Some(details) = response.failure.as_ref().and_then(|f| f.details.as_ref()) {
             let _entered = span.enter();
             let handler = self.table.route(id).handler();
             tracing::error!(handler, %details, "handler failed, answered 500");
@@ -296,16 +311,13 @@ impl App {
         Ok(event::reply(shape, &response))
     }
 
-    /// The app's defaults: error details only in debug mode, `[app.headers]`, no body for HEAD.
+    /// The app's defaults: errors in the app's shape (details only in debug mode),
+    /// `[app.headers]`, and no body where HTTP has none (HEAD, 1xx, 204, 304).
     fn finish(&self, response: &mut Response, head: bool) {
-        let settings = &self.table.settings;
-        // A 500's details reach the body only in debug mode; without it they are dropped here.
-        if let Some(details) = response.internal.take() {
-            if settings.debug {
-                *response =
-                    Response::error(response.status(), "Internal server error.", Some(details));
-            }
+        if let Some(failure) = response.failure.take() {
+            self.errors.write(response, *failure);
         }
+        let settings = &self.table.settings;
         for name in settings.headers.keys() {
             if !response.headers().contains_key(name) {
                 for value in settings.headers.get_all(name) {
@@ -314,16 +326,41 @@ impl App {
                 }
             }
         }
-        if head {
+        let status = response.status();
+        if status.is_informational()
+            || status == StatusCode::NO_CONTENT
+            || status == StatusCode::NOT_MODIFIED
+        {
+            response.set_body(Body::Empty);
+            response.headers_mut().remove(header::CONTENT_TYPE);
+        } else if head {
             response.set_body(Body::Empty);
         }
+    }
+}
+
+/// Whether the process has served a request yet.
+static SERVED: AtomicBool = AtomicBool::new(false);
+
+/// The X-Ray trace id of the invocation: the Lambda context's, else `_X_AMZN_TRACE_ID`'s.
+fn trace_id(request: &Request) -> Option<std::borrow::Cow<'_, str>> {
+    let from_context = request
+        .context
+        .as_deref()
+        .and_then(|c| c.xray_trace_id.as_deref());
+    match from_context {
+        Some(id) => Some(std::borrow::Cow::Borrowed(id)),
+        None => std::env::var("_X_AMZN_TRACE_ID")
+            .ok()
+            .map(std::borrow::Cow::Owned),
     }
 }
 
 /// A 405 with its `Allow` header.
 fn method_not_allowed(allow: &[Method]) -> Response {
     let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
-    let mut response = Response::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", None);
+    let error = HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
+    let mut response = error.into_response();
     if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
         response.headers_mut().insert(header::ALLOW, value);
     }

@@ -54,6 +54,8 @@ pub(crate) struct AppDecl<'i> {
     pub(crate) middleware: Vec<Located<'i>>,
     /// `max_body`: the largest request body a route accepts, unless it says otherwise.
     pub(crate) max_body: Option<Located<'i>>,
+    /// `errors`: the shape of error answers, `"minik"` or `"problem"`.
+    pub(crate) errors: Option<Located<'i>>,
 }
 
 /// The declared type of a path parameter, as written in `params`.
@@ -125,6 +127,7 @@ const APP_KEYS: &[&str] = &[
     "cors",
     "middleware",
     "max_body",
+    "errors",
 ];
 const ROUTE_KEYS: &[&str] = &[
     "path",

@@ -132,6 +132,9 @@ impl Reader<'_> {
                 "cors" => app.cors = self.cors(value, false),
                 "middleware" => app.middleware = self.names(value, "middleware"),
                 "max_body" => app.max_body = self.size(value),
+                "errors" => {
+                    app.errors = self.string(value, "`\"minik\"` or `\"problem\"` for `errors`")
+                }
                 other => self.unknown_key(key, other, APP_KEYS, "in `[app]`"),
             }
         }

@@ -76,21 +76,34 @@ impl Format for Alb {
     }
 
     fn event_for(&self, _: Source, request: &Draft<'_>) -> Value {
-        // Single-value mode: the query undecoded, one value of each name.
-        let mut q = Map::new();
+        // The query undecoded; in single-value mode, the last value of each name.
+        let (mut single, mut multi) = (Map::new(), Map::new());
         for pair in request.query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            q.insert(name.to_owned(), json!(value));
+            single.insert(name.to_owned(), json!(value));
+            if let Some(values) = multi
+                .entry(name)
+                .or_insert_with(|| json!([]))
+                .as_array_mut()
+            {
+                values.push(json!(value));
+            }
         }
-        json!({
+        let mut event = json!({
             "requestContext": { "elb": { "targetGroupArn": "arn:aws:elasticloadbalancing:local:123456789012:targetgroup/minik/local" } },
             "httpMethod": request.method,
             "path": request.path,
-            "queryStringParameters": q,
-            "headers": request.single,
             "body": request.body,
             "isBase64Encoded": request.is_base64,
-        })
+        });
+        if request.multi_value {
+            event["multiValueQueryStringParameters"] = Value::Object(multi);
+            event["multiValueHeaders"] = Value::Object(request.multi.clone());
+        } else {
+            event["queryStringParameters"] = Value::Object(single);
+            event["headers"] = Value::Object(request.single.clone());
+        }
+        event
     }
 }
 

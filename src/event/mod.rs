@@ -265,6 +265,7 @@ mod tests {
             headers: &headers,
             body: b"{}",
             source_ip: "10.0.0.1",
+            multi_value: false,
         };
         for source in SOURCES {
             let event = serde_json::to_vec(&synth::event_for(source, &request)).unwrap();

@@ -79,10 +79,15 @@ impl Serialize for Headers<'_> {
                 }
                 Style::Lists => map.serialize_entry(name.as_str(), &List(values))?,
                 Style::JoinedWithoutCookies if name == SET_COOKIE => {}
-                Style::JoinedLastCookie if name == SET_COOKIE => map.serialize_entry(
-                    name.as_str(),
-                    &text(values.iter().next_back().unwrap_or(&EMPTY)),
-                )?,
+                Style::JoinedLastCookie if name == SET_COOKIE => {
+                    if count > 1 {
+                        warn_dropped_cookies(self.map.get_all(name));
+                    }
+                    map.serialize_entry(
+                        name.as_str(),
+                        &text(values.iter().next_back().unwrap_or(&EMPTY)),
+                    )?
+                }
                 Style::JoinedWithoutCookies | Style::JoinedLastCookie => {
                     let joined: Vec<_> = values.iter().map(text).collect();
                     map.serialize_entry(name.as_str(), &joined.join(", "))?
@@ -95,6 +100,28 @@ impl Serialize for Headers<'_> {
 }
 
 const EMPTY: HeaderValue = HeaderValue::from_static("");
+
+/// A reply that can carry one `Set-Cookie` header (an ALB target group in single-value mode,
+/// VPC Lattice) sends the last cookie, as the source itself keeps the last value of a header:
+/// the others never reach the client, which the log says, by name.
+fn warn_dropped_cookies(values: http::header::GetAll<'_, HeaderValue>) {
+    let mut names: Vec<String> = values
+        .iter()
+        .map(|value| {
+            let text = text(value);
+            text.split_once('=')
+                .map_or(&*text, |(name, _)| name)
+                .trim()
+                .to_owned()
+        })
+        .collect();
+    let kept = names.pop().unwrap_or_default();
+    tracing::warn!(
+        dropped = names.join(", "),
+        kept,
+        "this reply carries one Set-Cookie header: the other cookies are not sent (an ALB target group in single-value mode, or VPC Lattice); turn multi-value headers on for the target group"
+    );
+}
 
 struct List<'a>(http::header::GetAll<'a, HeaderValue>);
 

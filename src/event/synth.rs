@@ -21,6 +21,9 @@ pub(crate) struct HttpRequest<'a> {
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: &'a [u8],
     pub(crate) source_ip: &'a str,
+    /// For an ALB: the target group has multi-value headers on, so that the event carries
+    /// `multiValueHeaders` and expects its reply in them.
+    pub(crate) multi_value: bool,
 }
 
 static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
@@ -41,6 +44,8 @@ pub(super) struct Draft<'a> {
     pub(super) single: Map<String, Value>,
     /// Every value of each header, by name, as a list.
     pub(super) multi: Map<String, Value>,
+    /// See [`HttpRequest::multi_value`].
+    pub(super) multi_value: bool,
 }
 
 impl<'a> Draft<'a> {
@@ -75,6 +80,7 @@ impl<'a> Draft<'a> {
             is_base64,
             single,
             multi,
+            multi_value: request.multi_value,
         }
     }
 

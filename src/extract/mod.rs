@@ -9,6 +9,7 @@
 mod params;
 mod schema;
 
+use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::HttpError;
@@ -178,10 +179,27 @@ impl<T: DeserializeOwned> FromRequestParts for Path<T> {
 
 impl<T: DeserializeOwned> FromRequest for Json<T> {
     fn from_request(request: Request) -> Result<Self, Rejection> {
+        let content_type = request.header("content-type");
+        if let Some(content_type) = content_type.filter(|t| !is_json(t)) {
+            let message = format!(
+                "expected a JSON body (Content-Type: application/json), not `{content_type}`"
+            );
+            return Err(HttpError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message).into());
+        }
         serde_json::from_slice(request.body())
             .map(Json)
             .map_err(|error| HttpError::bad_request(format!("invalid JSON body: {error}")).into())
     }
+}
+
+/// Whether a `Content-Type` is JSON: `application/json` or a `+json` type (such as
+/// `application/merge-patch+json`), in any case, with any parameters.
+pub(crate) fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence
+            .get(essence.len().saturating_sub(5)..)
+            .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
 }
 
 /// A value a middleware hook attached to the request with
@@ -323,7 +341,5 @@ impl<T: Clone + Send + Sync + 'static> FromRequestParts for State<T> {
 
 /// A 500 for a mistake in the app rather than the request, explained in debug mode only.
 fn app_mistake(explanation: String) -> Rejection {
-    let mut response = crate::response::internal_error(None);
-    response.internal = Some(serde_json::json!({ "error": explanation }));
-    response.into()
+    crate::response::internal_error(serde_json::json!({ "error": explanation })).into()
 }

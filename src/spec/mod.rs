@@ -43,10 +43,22 @@ pub(crate) const DEFAULT_MAX_BODY: usize = 512 << 10;
 /// Lambda refuses invocation payloads over 6 MB, so no body beyond it can arrive.
 const LAMBDA_MAX_PAYLOAD: usize = 6 << 20;
 
+/// How error answers are written (`[app] errors`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum ErrorStyle {
+    /// `{"error_message": "..."}`, minik's (the default).
+    #[default]
+    Minik,
+    /// RFC 9457's `application/problem+json`.
+    Problem,
+}
+
 /// `[app]` settings, validated.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
     pub(crate) debug: bool,
+    /// `[app] errors`.
+    pub(crate) errors: ErrorStyle,
     /// `[app] max_body`, or [`DEFAULT_MAX_BODY`].
     pub(crate) max_body: usize,
     /// `[app] base_path`: a prefix removed from request paths before routing.
@@ -153,6 +165,7 @@ impl<'d> Compiler<'_, 'd> {
     fn settings(&mut self, app: &AppDecl<'d>) -> Settings {
         let mut settings = Settings {
             debug: app.debug,
+            errors: ErrorStyle::Minik,
             max_body: DEFAULT_MAX_BODY,
             base_path: None,
             headers: HeaderMap::new(),
@@ -160,6 +173,19 @@ impl<'d> Compiler<'_, 'd> {
         };
         if let Some(max_body) = app.max_body.as_ref().and_then(|size| self.size(size)) {
             settings.max_body = max_body;
+        }
+        if let Some(errors) = &app.errors {
+            const STYLES: &[&str] = &["minik", "problem"];
+            match errors.value.as_ref() {
+                "minik" => settings.errors = ErrorStyle::Minik,
+                "problem" => settings.errors = ErrorStyle::Problem,
+                other => {
+                    let mut message = format!("unknown error shape `{other}`");
+                    let expected = || format!(", expected {}", list(STYLES));
+                    message.push_str(&suggestion(other, STYLES).unwrap_or_else(expected));
+                    self.error(DiagnosticKind::InvalidValue, errors.span.clone(), message);
+                }
+            }
         }
         if let Some(cors) = &app.cors {
             if let RouteCors::Own(cors) = Cors::compile(cors, self.source, self.diagnostics) {

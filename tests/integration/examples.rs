@@ -241,8 +241,16 @@ fn observability_logs_name_the_request() {
         assert_eq!(reply["statusCode"], status, "{source}-{name}: {reply}");
     }
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    // Only the first request the process serves is a cold start, whichever test sends it.
+    let colds = logs.matches(" cold_start=true ").count();
+    assert!(colds <= 1, "{colds} cold starts in\n{logs}");
+    assert_eq!(
+        logs.matches(" cold_start=").count(),
+        logs.matches("request{").count()
+    );
+    let logs = logs.replace(" cold_start=true ", " cold_start=false ");
     // The lines main.rs shows, for the REST API events (whose request id is fixed).
-    let rest = r#"request{request_id="deef4878-7910-11e6-8f14-25afc3e9ae33" method="GET""#;
+    let rest = r#"request{request_id="deef4878-7910-11e6-8f14-25afc3e9ae33" method="GET" cold_start=false"#;
     for line in [
         r#" INFO {rest} route="/orders/{id}"}: order found order_id=42"#,
         r#" WARN {rest} route="/orders/{id}"}: no such order order_id=7"#,

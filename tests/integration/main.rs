@@ -24,4 +24,5 @@ mod mutation;
 mod observability;
 mod properties;
 mod quickstart;
+mod responses;
 mod test_client;

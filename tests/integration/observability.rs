@@ -121,3 +121,52 @@ fn every_request_gets_a_span_with_its_outcome() {
     assert_eq!(field(&spans[2], "status").as_deref(), Some("404"));
     assert_eq!(field(&spans[2], "route"), None, "no route matched");
 }
+
+#[test]
+fn the_request_span_carries_the_x_ray_trace_id_and_whether_it_is_a_cold_start() {
+    let spans = Spans::default();
+    let subscriber = tracing_subscriber::registry().with(spans.clone());
+    let routes = "[[route]]\npath = \"/hello/{name}\"\nhandler = \"hello\"";
+    let app = App::from_toml("r.toml", routes)
+        .handler("hello", |Path(name): Path<String>| name)
+        .build()
+        .unwrap();
+    let event = br#"{"version": "2.0", "rawPath": "/hello/ada", "rawQueryString": "",
+        "requestContext": {"http": {"method": "GET"}, "stage": "$default"}}"#;
+    let mut context = lambda_runtime::Context::default();
+    context.xray_trace_id =
+        Some("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1".into());
+    let context = Some(Arc::new(context));
+    with_subscriber(subscriber, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for _ in 0..2 {
+                let reply = app
+                    .respond_with_context(event, context.clone())
+                    .await
+                    .unwrap();
+                assert!(reply.starts_with(br#"{"statusCode":200"#));
+            }
+        });
+    });
+    let spans = spans.0.lock().unwrap().clone();
+    assert_eq!(spans.len(), 2, "{spans:?}");
+    for span in &spans {
+        assert!(
+            span.contains(&"xray_trace_id=Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1".to_owned()),
+            "{span:?}"
+        );
+        // Other tests of this process may have served the first request.
+        assert!(
+            span.iter().any(|f| f.starts_with("cold_start=")),
+            "{span:?}"
+        );
+    }
+    assert!(
+        spans[1].contains(&"cold_start=false".to_owned()),
+        "{:?}",
+        spans[1]
+    );
+}

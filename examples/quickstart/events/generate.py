@@ -57,9 +57,26 @@ def alb(event, method, path, body):
 
 SHAPERS = {"rest": rest, "http": http, "alb": alb, "url": http}
 
+def json_body(event, source):
+    """A request with a body says it is JSON, as clients sending JSON do (`Json<T>` refuses a
+    body whose Content-Type says otherwise). The template's own Content-Type is replaced."""
+    if source == "rest":
+        for headers in (event["headers"], event["multiValueHeaders"]):
+            for name in [n for n in headers if n.lower() == "content-type"]:
+                del headers[name]
+        event["headers"]["Content-Type"] = "application/json"
+        event["multiValueHeaders"]["Content-Type"] = ["application/json"]
+    else:
+        for name in [n for n in event["headers"] if n.lower() == "content-type"]:
+            del event["headers"][name]
+        event["headers"]["content-type"] = "application/json"
+
+
 for source, template in TEMPLATES.items():
     base = json.loads((FIXTURES / template).read_text())
     for name, method, path, body in REQUESTS:
         event = copy.deepcopy(base)
         SHAPERS[source](event, method, path, body)
+        if body is not None:
+            json_body(event, source)
         (OUT / f"{source}-{name}.json").write_text(json.dumps(event, indent=2) + "\n")
