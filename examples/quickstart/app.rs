@@ -2,8 +2,8 @@
 //!
 //! A module of its own so that the tests can build the same app (`tests/integration`).
 
-use minik::http::{HeaderValue, header};
-use minik::{App, AppBuilder, Body, HttpError, Json, Path, Response};
+use minik::http::header;
+use minik::{App, AppBuilder, HttpError, IntoResponse, Json, Path};
 use serde_json::{Value, json};
 
 /// `/hello/{name}`, every method: `{"hello": name}`, and a 400 for `FINDME`.
@@ -30,25 +30,23 @@ pub(crate) async fn get_articles(Path((author, year)): Path<(String, i64)>) -> J
 }
 
 /// `GET /html/articles/{author}/{year}`: the documentation's HTML variant, with its CORS header.
-pub(crate) fn get_articles_html(Path((author, year)): Path<(String, i64)>) -> Response {
+pub(crate) fn get_articles_html(Path((author, year)): Path<(String, i64)>) -> impl IntoResponse {
     let html = format!(
         "<html><body><h1>{}</h1><p>Articles of {year}</p></body></html>",
         escape(&author)
     );
-    Response::new(Body::Text(html))
-        .with_header(header::CONTENT_TYPE, HeaderValue::from_static("text/html"))
-        .with_header(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        )
+    let headers = [
+        (header::CONTENT_TYPE, "text/html"),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    ];
+    (headers, html)
 }
 
 /// `GET /greetings`: the Hello World page.
-pub(crate) fn greetings() -> Response {
+pub(crate) fn greetings() -> impl IntoResponse {
     let html = "<!DOCTYPE html><html><head><title>Greetings</title></head>\
                 <body><h1>Hello World</h1></body></html>";
-    Response::new(Body::Text(html.to_owned()))
-        .with_header(header::CONTENT_TYPE, HeaderValue::from_static("text/html"))
+    ([(header::CONTENT_TYPE, "text/html")], html)
 }
 
 /// `/fail`: an error that is not an `HttpError` answers 500 `Internal server error.`, with the
