@@ -14,7 +14,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::extract::{FromRequest, FromRequestParts, Rejection, Schema, StateNeed};
+use crate::extract::{
+    BodyExtractor, FieldShape, FromRequest, FromRequestParts, Rejection, Schema, StateNeed,
+};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response, internal_error};
 
@@ -120,6 +122,24 @@ pub trait Handler<M>: Send + Sync + 'static {
     {
         Vec::new()
     }
+
+    /// The query parameters the handler reads, from its `Query<T>` argument if any.
+    #[doc(hidden)]
+    fn query_fields() -> Option<Vec<FieldShape>>
+    where
+        Self: Sized,
+    {
+        None
+    }
+
+    /// The body the handler reads, from its `Json<T>` or `Form<T>` argument if any.
+    #[doc(hidden)]
+    fn body_extractor() -> Option<BodyExtractor>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// A registered handler, its type erased.
@@ -221,6 +241,14 @@ macro_rules! impl_handler {
                     .flatten()
                     .collect()
             }
+
+            fn query_fields() -> Option<Vec<FieldShape>> {
+                None$(.or_else(<$part as FromRequestParts>::query_fields))*.or_else(<L as FromRequest<M>>::query_fields)
+            }
+
+            fn body_extractor() -> Option<BodyExtractor> {
+                <L as FromRequest<M>>::body_extractor()
+            }
         }
 
         #[allow(non_snake_case, unused_variables)]
@@ -253,6 +281,14 @@ macro_rules! impl_handler {
                     .into_iter()
                     .flatten()
                     .collect()
+            }
+
+            fn query_fields() -> Option<Vec<FieldShape>> {
+                None$(.or_else(<$part as FromRequestParts>::query_fields))*.or_else(<L as FromRequest<M>>::query_fields)
+            }
+
+            fn body_extractor() -> Option<BodyExtractor> {
+                <L as FromRequest<M>>::body_extractor()
             }
         }
     };

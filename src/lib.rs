@@ -158,6 +158,8 @@
 //! | `middleware` | hooks by registered name, run in order after `[app] middleware` |
 //! | `skip_middleware` | names from `[app] middleware` that this route does not run |
 //! | `max_body` | the largest request body the route accepts (`"64KB"`, `"6MB"` or bytes); also in `[app]`; default 512 KiB |
+//! | `query` | query parameters by name: a type, or `{ type = "int", required = true, repeated = true, default = 1 }`; read with [`Query<T>`] |
+//! | `body` | `"json"`, `"form"`, `"text"`, `"binary"`, or `{ type = "json", schema = "schemas/x.json", required = true }` |
 //!
 //! `[app.cors]` takes `allow_origins` (required: `"*"` or origins such as
 //! `"https://app.example"`), `allow_methods` (default: the route's), `allow_headers` (default:
@@ -176,11 +178,11 @@
 //! | `uuid` | canonical hyphenated UUID, any case | `uuid::Uuid` |
 //! | `path` | the rest of the path, slashes included; last segment only (`{name+}`) | `String` |
 //! | `{ regex = "..." }` | a segment the whole of which matches (see below) | `String` |
+//! | a registered name | a segment the function given to [`AppBuilder::param_type`] accepts | `String` |
 //!
-//! Regexes use the syntax of the `regex` crate as `regex-lite` implements it: matching is
-//! linear in the length of the segment, patterns are refused above 1 MiB compiled or 64 levels
-//! of nesting, and Unicode classes such as `\p{Greek}` are not available (they would add their
-//! tables to every binary); `\w`, `\d` and `(?i)` work on ASCII.
+//! Regexes use the syntax of the `regex` crate, Unicode classes included (`\w` matches `é`,
+//! as minik's Python `[\w-]+` does; `\p{Greek}`): matching is linear in the length of the
+//! segment, and patterns are refused above 1 MiB compiled or 64 levels of nesting.
 //!
 //! Unknown keys anywhere are errors, with a "did you mean" where one is close.
 //!
@@ -210,8 +212,8 @@
 //! # Handlers and build-time checks
 //!
 //! A handler is a function or async function whose arguments are extractors ([`Request`],
-//! [`Path<T>`], [`Json<T>`], [`State<T>`] for what the app shares, [`Extension<T>`] for what
-//! middleware found) and whose result is anything [`IntoResponse`]. A handler taking
+//! [`Path<T>`], [`Query<T>`], [`Json<T>`], [`Form<T>`], [`State<T>`] for what the app shares,
+//! [`Extension<T>`] for what middleware found) and whose result is anything [`IntoResponse`]. A handler taking
 //! [`Path<T>`] states the parameters it expects: [`AppBuilder::build`] checks them against every
 //! route that names the handler, and every `State<T>` against the values given with
 //! [`AppBuilder::state`], with every other mistake, sorted by position:
@@ -288,7 +290,7 @@ pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use crate::error::{Error, FieldError, FieldLocation, HttpError, Result, RunError};
 pub use crate::event::EventError;
-pub use crate::extract::{Extension, Path, State};
+pub use crate::extract::{Extension, Form, Path, Query, State};
 pub use crate::handler::Handler;
 pub use crate::middleware::Next;
 pub use crate::request::Request;

@@ -37,6 +37,8 @@ pub struct Request {
     pub(crate) body: Vec<u8>,
     /// Set by routing: the matched parameters, in template order.
     pub(crate) params: Vec<(String, ParamValue<'static>)>,
+    /// Set by routing, for a route that declares `query`: the declared parameters, parsed.
+    pub(crate) query_values: QueryValues,
     pub(crate) source: Option<Source>,
     pub(crate) request_id: Option<String>,
     pub(crate) source_ip: Option<String>,
@@ -49,6 +51,10 @@ pub struct Request {
     /// The app's shared state (`AppBuilder::state`), when it has some.
     pub(crate) state: Option<Arc<http::Extensions>>,
 }
+
+/// The values of a route's declared query parameters, by name, parsed as their types (the
+/// default where absent; none for an absent optional one), for `Query<T>`.
+pub(crate) type QueryValues = Vec<(String, Vec<ParamValue<'static>>)>;
 
 /// The event's bytes as Lambda delivered them, parsed into JSON only if a handler asks for it
 /// ([`Request::event`]).
@@ -89,6 +95,7 @@ impl Request {
             query,
             body: Vec::new(),
             params: Vec::new(),
+            query_values: Vec::new(),
             source: None,
             request_id: None,
             source_ip: None,

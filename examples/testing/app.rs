@@ -2,7 +2,7 @@
 
 use minik::cookie::{Cookie, SameSite};
 use minik::http::{StatusCode, header};
-use minik::{App, AppBuilder, Body, HttpError, IntoResponse, Json, Path, Request, Response};
+use minik::{App, AppBuilder, Body, HttpError, IntoResponse, Json, Path, Query, Request, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -28,6 +28,27 @@ pub(crate) fn get_order(Path(id): Path<u32>) -> Result<Json<Order>, HttpError> {
         item: item.to_owned(),
         quantity,
     }))
+}
+
+/// What `GET /orders` takes in its query, as the routes file declares it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct OrderQuery {
+    pub(crate) item: Vec<String>,
+    pub(crate) limit: i64,
+}
+
+/// `GET /orders?item=tea&limit=1`: the orders of those items (all without `item`).
+pub(crate) fn list_orders(Query(query): Query<OrderQuery>) -> Json<Vec<Order>> {
+    let orders = ORDERS
+        .into_iter()
+        .filter(|(_, item, _)| query.item.is_empty() || query.item.iter().any(|i| i == item))
+        .take(usize::try_from(query.limit).unwrap_or(0))
+        .map(|(id, item, quantity)| Order {
+            id,
+            item: item.to_owned(),
+            quantity,
+        });
+    Json(orders.collect())
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -78,6 +99,12 @@ pub(crate) fn me(request: Request) -> Result<Json<Value>, HttpError> {
 /// The app: the routes file embedded in the binary, each handler registered by name.
 pub(crate) fn app() -> AppBuilder {
     App::from_toml("examples/testing/routes.toml", include_str!("routes.toml"))
+        // Embedded, as the routes file is: on Lambda only what the binary holds is there.
+        .schema(
+            "schemas/new_order.json",
+            include_str!("schemas/new_order.json"),
+        )
+        .handler("list_orders", list_orders)
         .handler("get_order", get_order)
         .handler("create_order", create_order)
         .handler("me", me)

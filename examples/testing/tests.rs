@@ -86,24 +86,77 @@ async fn bad_requests_are_400s() {
         response.json::<Value>().unwrap(),
         json!({ "error_message": "Order at least one." })
     );
-    // minik's 400: a body that does not deserialize into `NewOrder` never reaches the handler.
+    // minik's 400: a body that is not JSON never reaches the handler.
     let response = app
         .test()
         .post("/orders")
         .header("content-type", "application/json")
-        .body(r#"{"item": "cake"}"#)
+        .body(r#"{"item": "cake""#)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 400);
-    let message = response.json::<Value>().unwrap()["error_message"].take();
-    assert!(
-        message
-            .as_str()
-            .unwrap()
-            .contains("missing field `quantity`"),
-        "{message}"
-    );
+    // minik's 422: a body that does not fit the route's schema, every field named.
+    let response = app
+        .test()
+        .post("/orders")
+        .json(&json!({ "item": "", "quantity": 1000 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let errors = response.json::<Value>().unwrap()["errors"].take();
+    let mut fields: Vec<&str> = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["name"].as_str().unwrap())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["/item", "/quantity"], "{errors}");
+}
+
+#[tokio::test]
+async fn query_parameters_are_typed_and_checked() {
+    let app = test_app();
+    for source in SOURCES {
+        let response = app
+            .test()
+            .get("/orders?item=tea&limit=5")
+            .source(source)
+            .send()
+            .await
+            .unwrap();
+        let orders: Vec<Order> = response
+            .json()
+            .unwrap_or_else(|_| panic!("{source}: {}", response.text()));
+        assert_eq!(orders.len(), 1, "{source}");
+        assert_eq!(orders[0].item, "tea");
+        let all = app
+            .test()
+            .get("/orders")
+            .source(source)
+            .send()
+            .await
+            .unwrap();
+        let all: Vec<Order> = all
+            .json()
+            .unwrap_or_else(|_| panic!("{source}: {}", all.text()));
+        assert_eq!(all.len(), 2);
+        let response = app
+            .test()
+            .get("/orders?limit=many")
+            .source(source)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        let error = response.json::<Value>().unwrap()["errors"][0].take();
+        assert_eq!(
+            error,
+            json!({ "in": "query", "name": "limit", "message": "expected an integer, got `many`" })
+        );
+    }
 }
 
 #[tokio::test]

@@ -10,16 +10,17 @@ use std::collections::{HashMap, HashSet};
 use std::panic::Location;
 use std::sync::Arc;
 
+use super::contract;
 use super::errors::{self, ErrorHandler, ErrorWriter};
 use super::{App, Bound};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, suggestion};
 use crate::error::HttpError;
-use crate::extract::{Kind, Schema, StateNeed};
+use crate::extract::{BodyExtractor, FieldShape, Kind, Schema, StateNeed};
 use crate::handler::{BoxedHandler, Handler, boxed};
 use crate::middleware::{After, Around, Before, Hook};
 use crate::response::IntoResponse;
-use crate::router::ParamType;
-use crate::spec::{self, References, Route, RouteTable};
+use crate::router::{CustomType, ParamType};
+use crate::spec::{self, References, Registry, Route, RouteTable};
 
 /// An [`App`] being assembled: the routes file and the handlers registered so far.
 #[must_use = "an AppBuilder does nothing until `.build()` is called"]
@@ -31,6 +32,9 @@ pub struct AppBuilder {
     /// The type of each `.state(..)` value, where it was given.
     state_types: Vec<(StateNeed, &'static Location<'static>)>,
     error_handler: Option<ErrorHandler>,
+    types: Vec<TypeRegistration>,
+    /// Schema files embedded with `.schema(..)`, by the path the routes file gives.
+    schemas: HashMap<String, String>,
 }
 
 struct Registration {
@@ -38,6 +42,13 @@ struct Registration {
     handler: BoxedHandler,
     schema: Option<Schema>,
     states: Vec<StateNeed>,
+    query: Option<Vec<FieldShape>>,
+    body: Option<BodyExtractor>,
+    caller: &'static Location<'static>,
+}
+
+struct TypeRegistration {
+    custom: Arc<CustomType>,
     caller: &'static Location<'static>,
 }
 
@@ -67,7 +78,86 @@ impl AppBuilder {
             state: http::Extensions::new(),
             state_types: Vec::new(),
             error_handler: None,
+            types: Vec::new(),
+            schemas: HashMap::new(),
         }
+    }
+
+    /// Gives the text of a JSON Schema file that a route's `body` names as `path`, so that an
+    /// app whose routes file is embedded in the binary (`App::from_toml(.., include_str!(..))`)
+    /// can embed its schemas too: on Lambda, only what the binary holds is certain to be there.
+    /// A schema file not given here is read from the disk, relative to the routes file.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let routes = r#"
+    ///     [[route]]
+    ///     path = "/todos"
+    ///     methods = ["POST"]
+    ///     handler = "create"
+    ///     body = { type = "json", schema = "schemas/new_todo.json" }
+    /// "#;
+    /// let app = minik::App::from_toml("routes.toml", routes)
+    ///     // In an app: `include_str!("../schemas/new_todo.json")`.
+    ///     .schema("schemas/new_todo.json", r#"{"type": "object", "required": ["title"]}"#)
+    ///     .handler("create", |minik::Json(todo): minik::Json<serde_json::Value>| minik::Json(todo))
+    ///     .build()?;
+    /// # Ok::<(), minik::Diagnostics>(())
+    /// ```
+    pub fn schema(mut self, path: &str, json: &str) -> Self {
+        self.schemas.insert(path.to_owned(), json.to_owned());
+        self
+    }
+
+    /// Registers a parameter type under `name`, which the routes file then uses like one of
+    /// minik's own, for path and query parameters: `params = { slug = "slug" }`. `accepts`
+    /// says whether a segment (percent-decoded) or a query value is of the type; a path segment
+    /// it refuses matches no route (a 404 if nothing else takes the path), a query value a 400.
+    /// Handlers take the value as a `String`.
+    ///
+    /// Registered types rank with regexes among typed parameters, in the order of the file.
+    /// [`AppBuilder::build`] reports a name the file uses that nothing registered, a type
+    /// registered twice or used by no route, and a name that is one of minik's own.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// fn is_slug(segment: &str) -> bool {
+    ///     !segment.is_empty()
+    ///         && segment.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    /// }
+    ///
+    /// let app = minik::App::from_toml("routes.toml", r#"
+    ///     [[route]]
+    ///     path = "/posts/{slug}"
+    ///     handler = "post"
+    ///     params = { slug = "slug" }
+    /// "#)
+    /// .param_type("slug", is_slug)
+    /// .handler("post", |minik::Path(slug): minik::Path<String>| slug)
+    /// .build()?;
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// assert_eq!(app.test().get("/posts/hello-world").send().await?.status(), 200);
+    /// assert_eq!(app.test().get("/posts/Hello_World").send().await?.status(), 404);
+    /// # Ok::<(), minik::EventError>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[track_caller]
+    pub fn param_type(
+        mut self,
+        name: &str,
+        accepts: impl Fn(&str) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.types.push(TypeRegistration {
+            custom: Arc::new(CustomType {
+                name: name.to_owned(),
+                accepts: Box::new(accepts),
+            }),
+            caller: Location::caller(),
+        });
+        self
     }
 
     /// Writes every error answer of the app: the 400s, 404s, 405s, 413s of minik, the errors
@@ -134,6 +224,8 @@ impl AppBuilder {
             handler: boxed(handler),
             schema: H::path_schema(),
             states: H::state_needs(),
+            query: H::query_fields(),
+            body: H::body_extractor(),
             caller: Location::caller(),
         });
         self
@@ -244,7 +336,10 @@ impl AppBuilder {
             Err(diagnostic) => return Err(Diagnostics::new(vec![diagnostic])),
         };
         let mut diagnostics = Vec::new();
-        let (table, references) = spec::compile(&name, &text, &mut diagnostics);
+        let mut registry = check_types(&self.types, &mut diagnostics);
+        registry.schemas = self.schemas;
+        let (table, references) = spec::compile(&name, &text, &registry, &mut diagnostics);
+        check_unused_types(&self.types, &references, &mut diagnostics);
         let handlers = check_handlers(
             &self.registrations,
             &table,
@@ -320,19 +415,41 @@ fn check_handlers<'r>(
             diagnostics.push(diagnostic);
             continue;
         };
-        let (Some(schema), Some(route)) = (&registration.schema, reference.route) else {
+        let Some(route) = reference.route else {
             continue;
         };
         let route = table.route(route);
-        for problem in disagreements(schema, route) {
+        let path = registration
+            .schema
+            .as_ref()
+            .map(|schema| disagreements(schema, route));
+        let query = registration
+            .query
+            .as_ref()
+            .map(|fields| contract::query(fields, route));
+        let body = registration
+            .body
+            .as_ref()
+            .map(|body| contract::body(body, route));
+        for (kind, problem) in path
+            .into_iter()
+            .flatten()
+            .map(|problem| (DiagnosticKind::ParamMismatch, problem))
+            .chain(
+                query
+                    .into_iter()
+                    .chain(body)
+                    .flatten()
+                    .map(|p| (DiagnosticKind::ContractMismatch, p)),
+            )
+        {
             let message = format!(
                 "handler `{}` does not fit route `{}`: {problem}",
                 route.handler(),
                 route.template()
             );
-            let diagnostic =
-                Diagnostic::at(DiagnosticKind::ParamMismatch, source, span.clone(), message)
-                    .with_code_note(registration.caller, "handler registered here");
+            let diagnostic = Diagnostic::at(kind, source, span.clone(), message)
+                .with_code_note(registration.caller, "handler registered here");
             diagnostics.push(diagnostic);
         }
     }
@@ -377,6 +494,63 @@ fn index_by_name<'r, R>(
         }
     }
     by_name
+}
+
+/// The registered parameter types by name, the first of each; a name registered twice, or one
+/// of minik's own, is a diagnostic.
+fn check_types(types: &[TypeRegistration], diagnostics: &mut Vec<Diagnostic>) -> Registry {
+    let by_name = index_by_name(
+        types,
+        |r| (&r.custom.name, r.caller),
+        (DiagnosticKind::DuplicateType, "parameter type"),
+        diagnostics,
+    );
+    let mut registry = Registry {
+        complete: true,
+        ..Registry::default()
+    };
+    for (name, registration) in by_name {
+        if ParamType::from_name(name).is_some() {
+            let message = format!(
+                "`{name}` is one of minik's parameter types: register yours under another name"
+            );
+            diagnostics.push(Diagnostic::in_code(
+                DiagnosticKind::DuplicateType,
+                registration.caller,
+                message,
+            ));
+            continue;
+        }
+        registry
+            .custom
+            .insert(name.to_owned(), Arc::clone(&registration.custom));
+    }
+    registry
+}
+
+/// Registered types the routes file never names.
+fn check_unused_types(
+    types: &[TypeRegistration],
+    references: &References,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let used: HashSet<&str> = references.types.iter().map(|t| t.value.as_ref()).collect();
+    let mut reported = HashSet::new();
+    for registration in types {
+        let name = &registration.custom.name;
+        // A name registered twice is reported as a duplicate, and unused once.
+        if !used.contains(name.as_str())
+            && ParamType::from_name(name).is_none()
+            && reported.insert(name.as_str())
+        {
+            let message = format!("parameter type `{name}` is registered but no route uses it");
+            diagnostics.push(Diagnostic::in_code(
+                DiagnosticKind::UnusedType,
+                registration.caller,
+                message,
+            ));
+        }
+    }
 }
 
 /// Checks the registered hooks against the names the routes file lists, and returns them by
@@ -472,10 +646,13 @@ fn check_states(
 }
 
 /// Whether a handler field of `kind` can take a parameter declared `ty`.
-fn fits(kind: Kind, ty: &ParamType) -> bool {
+pub(super) fn fits(kind: Kind, ty: &ParamType) -> bool {
     match kind {
         Kind::Unknown => true,
-        Kind::Text => matches!(ty, ParamType::Str | ParamType::Path | ParamType::Regex(_)),
+        Kind::Text => matches!(
+            ty,
+            ParamType::Str | ParamType::Path | ParamType::Regex(_) | ParamType::Custom(_)
+        ),
         Kind::Int => *ty == ParamType::Int,
         Kind::Float => *ty == ParamType::Float,
         Kind::Bool => *ty == ParamType::Bool,

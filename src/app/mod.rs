@@ -6,6 +6,7 @@
 //! the CORS headers are added, and the app's defaults applied ([`App::finish`]).
 
 mod build;
+mod contract;
 mod errors;
 
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use crate::middleware::{Hook, Next};
 use crate::request::Request;
 use crate::response::{Body, IntoResponse, Response};
 use crate::router::{Lookup, ParamValue, Params, RouteId};
-use crate::spec::{Cors, RouteTable};
+use crate::spec::{self, Cors, Route, RouteTable};
 
 /// A minik application: routes from a TOML file, each bound to a named handler.
 ///
@@ -133,12 +134,13 @@ impl App {
             Destination::Route(id, params) => {
                 let route = self.table.route(id);
                 span.record("route", route.template());
-                let response = if request.body.len() > route.max_body() {
-                    HttpError::body_too_large(request.body.len(), route.max_body()).into_response()
-                } else {
-                    request.params = params;
-                    request.state.clone_from(&self.state);
-                    self.dispatch(id, request, &span).await
+                let response = match check_contract(route, &mut request) {
+                    Err(error) => error.into_response(),
+                    Ok(()) => {
+                        request.params = params;
+                        request.state.clone_from(&self.state);
+                        self.dispatch(id, request, &span).await
+                    }
                 };
                 (response, route.cors())
             }
@@ -337,6 +339,24 @@ impl App {
             response.set_body(Body::Empty);
         }
     }
+}
+
+/// Checks a routed request against what its route declares: the body's size, then, for a
+/// route that declares them, its query parameters (parsed for `Query<T>`) and its body.
+fn check_contract(route: &Route, request: &mut Request) -> Result<(), HttpError> {
+    if request.body.len() > route.max_body() {
+        return Err(HttpError::body_too_large(
+            request.body.len(),
+            route.max_body(),
+        ));
+    }
+    if !route.query().is_empty() {
+        request.query_values = spec::read_query(route.query(), request.query.iter())?;
+    }
+    if let Some(body) = route.body() {
+        body.check(request.header("content-type"), &request.body)?;
+    }
+    Ok(())
 }
 
 /// Whether the process has served a request yet.

@@ -77,6 +77,39 @@ pub(crate) struct ParamDecl<'i> {
     pub(crate) ty_span: Range<usize>,
 }
 
+/// A scalar written in the file (a query parameter's `default`), with its span.
+#[derive(Debug, Clone)]
+pub(crate) enum ScalarDecl<'i> {
+    String(Cow<'i, str>),
+    /// `None` for an integer that is not a decimal `i64`.
+    Integer(Option<i64>),
+    Float(f64),
+    Boolean(bool),
+}
+
+/// One entry of a route's `query` table: `limit = "int"`, or
+/// `q = { type = "str", required = true, repeated = true, default = "..." }`.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryDecl<'i> {
+    pub(crate) name: Cow<'i, str>,
+    pub(crate) ty: TypeDecl<'i>,
+    pub(crate) ty_span: Range<usize>,
+    pub(crate) required: bool,
+    pub(crate) repeated: bool,
+    pub(crate) default: Option<(ScalarDecl<'i>, Range<usize>)>,
+}
+
+/// A route's `body`: `body = "json"`, or `body = { type = "json", schema = "...", required =
+/// true }`.
+#[derive(Debug, Clone)]
+pub(crate) struct BodyDecl<'i> {
+    /// `json`, `form`, `text` or `binary`, as written (it may be unknown).
+    pub(crate) kind: Located<'i>,
+    /// A JSON Schema file, relative to the routes file.
+    pub(crate) schema: Option<Located<'i>>,
+    pub(crate) required: bool,
+}
+
 /// One `[[route]]` table. Routes missing `path` or `handler` are reported and not kept.
 #[derive(Debug, Clone)]
 pub(crate) struct RouteDecl<'i> {
@@ -95,6 +128,10 @@ pub(crate) struct RouteDecl<'i> {
     pub(crate) skip_middleware: Vec<Located<'i>>,
     /// `max_body`: the largest request body the route accepts.
     pub(crate) max_body: Option<Located<'i>>,
+    /// `query`: the query parameters the route declares.
+    pub(crate) query: Vec<QueryDecl<'i>>,
+    /// `body`: what request body the route takes.
+    pub(crate) body: Option<BodyDecl<'i>>,
 }
 
 /// `[app.cors]`, or a route's `cors`: the CORS policy as written.
@@ -138,6 +175,8 @@ const ROUTE_KEYS: &[&str] = &[
     "middleware",
     "skip_middleware",
     "max_body",
+    "query",
+    "body",
 ];
 const CORS_KEYS: &[&str] = &[
     "allow_origins",
@@ -148,6 +187,8 @@ const CORS_KEYS: &[&str] = &[
     "max_age",
 ];
 const TYPE_KEYS: &[&str] = &["regex"];
+const QUERY_KEYS: &[&str] = &["type", "regex", "required", "repeated", "default"];
+const BODY_KEYS: &[&str] = &["type", "schema", "required"];
 
 /// The largest routes file minik reads: 10,000 routes fit (the scale benchmark's file of that
 /// many is 890 KB), and reading a hostile file of this size takes a fraction of a second and

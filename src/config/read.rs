@@ -8,8 +8,8 @@ use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 use super::{
-    APP_KEYS, AppDecl, CORS_KEYS, CorsDecl, Document, Located, ParamDecl, ROUTE_KEYS, RouteDecl,
-    TOP_KEYS, TYPE_KEYS, TypeDecl,
+    APP_KEYS, AppDecl, BODY_KEYS, BodyDecl, CORS_KEYS, CorsDecl, Document, Located, ParamDecl,
+    QUERY_KEYS, QueryDecl, ROUTE_KEYS, RouteDecl, ScalarDecl, TOP_KEYS, TYPE_KEYS, TypeDecl,
 };
 use crate::diagnostic::{Diagnostic, DiagnosticKind, SourceFile, list, suggestion};
 
@@ -163,6 +163,7 @@ impl Reader<'_> {
         let mut cors = None;
         let (mut middleware, mut skip_middleware) = (Vec::new(), Vec::new());
         let mut max_body = None;
+        let (mut query, mut body) = (Vec::new(), None);
         for (key, value) in entries(table) {
             match key.get_ref().as_ref() {
                 "path" => path = self.string(value, "a string path template for `path`"),
@@ -176,6 +177,8 @@ impl Reader<'_> {
                 "middleware" => middleware = self.names(value, "middleware"),
                 "skip_middleware" => skip_middleware = self.names(value, "skip_middleware"),
                 "max_body" => max_body = self.size(value),
+                "query" => query = self.query(value),
+                "body" => body = self.body(value),
                 other => self.unknown_key(key, other, ROUTE_KEYS, "in `[[route]]`"),
             }
         }
@@ -198,6 +201,134 @@ impl Reader<'_> {
             middleware,
             skip_middleware,
             max_body,
+            query,
+            body,
+        })
+    }
+
+    /// A route's `query` table.
+    fn query<'i>(&mut self, value: &Item<'i>) -> Vec<QueryDecl<'i>> {
+        let Some(table) = self.table(value, "of query parameters for `query`") else {
+            return Vec::new();
+        };
+        let mut params = Vec::new();
+        for (name, value) in entries(table) {
+            let mut param = QueryDecl {
+                name: name.get_ref().clone(),
+                ty: TypeDecl::Named("str".into()),
+                ty_span: value.span(),
+                required: false,
+                repeated: false,
+                default: None,
+            };
+            match value.get_ref() {
+                DeValue::String(ty) => param.ty = TypeDecl::Named(ty.clone()),
+                DeValue::Table(spec) => {
+                    if !self.query_spec(spec, &mut param) {
+                        continue;
+                    }
+                }
+                _ => {
+                    self.wrong_type(
+                        value,
+                        "a type name such as `\"int\"` or a table such as `{ type = \"int\", required = true }`",
+                    );
+                    continue;
+                }
+            }
+            params.push(param);
+        }
+        params
+    }
+
+    /// The keys of a query parameter's table; `false` when its type is missing or wrong.
+    fn query_spec<'i>(&mut self, spec: &DeTable<'i>, param: &mut QueryDecl<'i>) -> bool {
+        let mut typed = false;
+        for (key, value) in entries(spec) {
+            match key.get_ref().as_ref() {
+                "type" => {
+                    if let Some(ty) = self.string(value, "a type name for `type`") {
+                        (param.ty, param.ty_span, typed) =
+                            (TypeDecl::Named(ty.value), ty.span, true);
+                    }
+                }
+                "regex" => {
+                    if let Some(regex) =
+                        self.string(value, "a string regular expression for `regex`")
+                    {
+                        (param.ty, param.ty_span, typed) =
+                            (TypeDecl::Regex(regex.value), regex.span, true);
+                    }
+                }
+                "required" => param.required = self.boolean(value, "required"),
+                "repeated" => param.repeated = self.boolean(value, "repeated"),
+                "default" => {
+                    let scalar = match value.get_ref() {
+                        DeValue::String(text) => Some(ScalarDecl::String(text.clone())),
+                        DeValue::Integer(integer) => Some(ScalarDecl::Integer(decimal(integer))),
+                        DeValue::Float(float) => float.as_str().parse().ok().map(ScalarDecl::Float),
+                        DeValue::Boolean(b) => Some(ScalarDecl::Boolean(*b)),
+                        _ => None,
+                    };
+                    match scalar {
+                        Some(scalar) => param.default = Some((scalar, value.span())),
+                        None => self.wrong_type(value, "a string, number or boolean for `default`"),
+                    }
+                }
+                other => self.unknown_key(key, other, QUERY_KEYS, "in a query parameter"),
+            }
+        }
+        // Without `type` or `regex`, a parameter is a string, as in `params`.
+        typed || !contains_key(spec, "type") && !contains_key(spec, "regex")
+    }
+
+    fn boolean(&mut self, value: &Item<'_>, key: &str) -> bool {
+        match value.get_ref() {
+            DeValue::Boolean(b) => *b,
+            _ => {
+                self.wrong_type(value, &format!("a boolean (`true` or `false`) for `{key}`"));
+                false
+            }
+        }
+    }
+
+    /// A route's `body`: a kind, or a table with `type`, `schema` and `required`.
+    fn body<'i>(&mut self, value: &Item<'i>) -> Option<BodyDecl<'i>> {
+        let what = "`\"json\"`, `\"form\"`, `\"text\"`, `\"binary\"` or a table such as `{ type = \"json\", schema = \"schemas/todo.json\" }` for `body`";
+        let table = match value.get_ref() {
+            DeValue::String(_) => {
+                let kind = self.string(value, what)?;
+                return Some(BodyDecl {
+                    kind,
+                    schema: None,
+                    required: false,
+                });
+            }
+            DeValue::Table(table) => table,
+            _ => {
+                self.wrong_type(value, what);
+                return None;
+            }
+        };
+        let (mut kind, mut schema, mut required) = (None, None, false);
+        for (key, value) in entries(table) {
+            match key.get_ref().as_ref() {
+                "type" => kind = self.string(value, "a body kind such as `\"json\"` for `type`"),
+                "schema" => {
+                    schema = self.string(value, "a path to a JSON Schema file for `schema`")
+                }
+                "required" => required = self.boolean(value, "required"),
+                other => self.unknown_key(key, other, BODY_KEYS, "in a body table"),
+            }
+        }
+        if !contains_key(table, "type") {
+            let message = "missing key `type` in the body table".to_owned();
+            self.error(DiagnosticKind::MissingKey, value.span(), message);
+        }
+        Some(BodyDecl {
+            kind: kind?,
+            schema,
+            required,
         })
     }
 

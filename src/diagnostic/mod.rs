@@ -122,6 +122,15 @@ pub enum DiagnosticKind {
     UnknownType,
     /// A `{ regex = "..." }` that does not compile or is too large.
     InvalidRegex,
+    /// A parameter type registered twice with `AppBuilder::param_type`.
+    DuplicateType,
+    /// A parameter type registered but used by no route.
+    UnusedType,
+    /// A `body` schema file that is missing or is not a valid JSON Schema.
+    InvalidSchema,
+    /// A handler whose `Query<T>`, `Json<T>` or `Form<T>` disagrees with the route's `query` or
+    /// `body`.
+    ContractMismatch,
     /// `params` names a parameter that is not in the path.
     UnknownParam,
     /// A method that is not one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS.
@@ -162,6 +171,9 @@ pub struct Diagnostic {
     message: String,
     location: Location,
     note: Option<(String, Location)>,
+    /// A warning: something minik cannot know is a mistake (a type only the code can register,
+    /// seen by `minik check`, which has no code).
+    warning: bool,
 }
 
 impl Diagnostic {
@@ -179,7 +191,14 @@ impl Diagnostic {
                 span,
             },
             note: None,
+            warning: false,
         }
+    }
+
+    /// The same finding as a warning.
+    pub(crate) fn into_warning(mut self) -> Self {
+        self.warning = true;
+        self
     }
 
     pub(crate) fn in_code(
@@ -192,6 +211,7 @@ impl Diagnostic {
             message: bounded(message.into()),
             location: Location::Code(caller),
             note: None,
+            warning: false,
         }
     }
 
@@ -201,6 +221,7 @@ impl Diagnostic {
             message: format!("cannot read the routes file: {error}"),
             location: Location::Path(path.to_owned()),
             note: None,
+            warning: false,
         }
     }
 
@@ -232,6 +253,13 @@ impl Diagnostic {
     /// What kind of mistake this is.
     pub fn kind(&self) -> DiagnosticKind {
         self.kind
+    }
+
+    /// Whether this is a warning rather than an error: something that may be right, which
+    /// only the code can tell (a parameter type `minik check` does not know, which the app may
+    /// register). Warnings alone do not fail a check.
+    pub fn is_warning(&self) -> bool {
+        self.warning
     }
 
     /// The message alone, without location or source excerpt.
@@ -362,7 +390,8 @@ impl Excerpt {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        render(f, "error", &self.message, &self.location)?;
+        let severity = if self.warning { "warning" } else { "error" };
+        render(f, severity, &self.message, &self.location)?;
         if let Some((message, location)) = &self.note {
             render(f, "note", message, location)?;
         }
@@ -436,9 +465,17 @@ impl fmt::Display for Diagnostics {
         if let Some(more) = self.list.len().checked_sub(RENDERED).filter(|&n| n > 0) {
             writeln!(f, "... and {more} more not shown\n")?;
         }
-        match self.list.len() {
-            1 => write!(f, "error: 1 problem found"),
-            n => write!(f, "error: {n} problems found"),
+        let warnings = self.list.iter().filter(|d| d.warning).count();
+        match self.list.len() - warnings {
+            0 => write!(f, "warning: {warnings} warning(s), no error")?,
+            1 => write!(f, "error: 1 problem found")?,
+            n => write!(f, "error: {n} problems found")?,
+        }
+        match warnings {
+            0 => Ok(()),
+            n if n == self.list.len() => Ok(()),
+            1 => write!(f, " (and 1 warning)"),
+            n => write!(f, " (and {n} warnings)"),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! before any request is served.
 
 mod params;
+mod query;
 mod schema;
 
 use http::StatusCode;
@@ -15,8 +16,19 @@ use serde::de::DeserializeOwned;
 use crate::error::HttpError;
 use crate::request::Request;
 use crate::response::{IntoResponse, Json, Response};
+use crate::spec::BodyKind;
 
-pub(crate) use self::schema::{Kind, Schema};
+pub(crate) use self::schema::{FieldShape, Kind, Schema};
+
+/// The body an extractor reads, for the build's check against the route's `body`.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct BodyExtractor {
+    pub(crate) name: &'static str,
+    pub(crate) kind: BodyKind,
+    /// The fields of its `T`, when the probe can describe them.
+    pub(crate) fields: Option<Vec<FieldShape>>,
+}
 
 /// The answer an extractor gives instead of a value: a 400 for a malformed body, a 404 for a
 /// parameter outside the handler's type, or any response.
@@ -68,6 +80,12 @@ pub trait FromRequestParts: Sized {
     fn state_need() -> Option<StateNeed> {
         None
     }
+
+    /// The query parameters this extractor reads, if any (see [`Query`]).
+    #[doc(hidden)]
+    fn query_fields() -> Option<Vec<FieldShape>> {
+        None
+    }
 }
 
 /// An extractor that may consume the request; only the last argument of a handler.
@@ -92,6 +110,18 @@ pub trait FromRequest<M = private::ViaRequest>: Sized {
     fn state_need() -> Option<StateNeed> {
         None
     }
+
+    /// As [`FromRequestParts::query_fields`].
+    #[doc(hidden)]
+    fn query_fields() -> Option<Vec<FieldShape>> {
+        None
+    }
+
+    /// The body this extractor reads, if it reads one of a declared kind ([`Json`], [`Form`]).
+    #[doc(hidden)]
+    fn body_extractor() -> Option<BodyExtractor> {
+        None
+    }
 }
 
 mod private {
@@ -114,6 +144,10 @@ impl<T: FromRequestParts> FromRequest<private::ViaParts> for T {
 
     fn state_need() -> Option<StateNeed> {
         <T as FromRequestParts>::state_need()
+    }
+
+    fn query_fields() -> Option<Vec<FieldShape>> {
+        <T as FromRequestParts>::query_fields()
     }
 }
 
@@ -178,9 +212,17 @@ impl<T: DeserializeOwned> FromRequestParts for Path<T> {
 }
 
 impl<T: DeserializeOwned> FromRequest for Json<T> {
+    fn body_extractor() -> Option<BodyExtractor> {
+        Some(BodyExtractor {
+            name: "Json",
+            kind: BodyKind::Json,
+            fields: schema::probe_fields::<T>(),
+        })
+    }
+
     fn from_request(request: Request) -> Result<Self, Rejection> {
         let content_type = request.header("content-type");
-        if let Some(content_type) = content_type.filter(|t| !is_json(t)) {
+        if let Some(content_type) = content_type.filter(|t| !crate::spec::is_json(t)) {
             let message = format!(
                 "expected a JSON body (Content-Type: application/json), not `{content_type}`"
             );
@@ -192,14 +234,130 @@ impl<T: DeserializeOwned> FromRequest for Json<T> {
     }
 }
 
-/// Whether a `Content-Type` is JSON: `application/json` or a `+json` type (such as
-/// `application/merge-patch+json`), in any case, with any parameters.
-pub(crate) fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("application/json")
-        || essence
-            .get(essence.len().saturating_sub(5)..)
-            .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
+/// The query parameters the route declares (`query` in the routes file), parsed as their types,
+/// deserialized into `T`.
+///
+/// `T` is a struct whose fields are named like the parameters: `Option<_>` for an optional one
+/// without a default, `Vec<_>` for a `repeated` one, and the type of the declaration (`i64` for
+/// `int`, `bool`, `f64`, `uuid::Uuid`, `String` for `str`, regexes and registered types).
+/// [`AppBuilder::build`](crate::AppBuilder::build) checks `T` against every route that names
+/// the handler. A request whose declared parameters do not parse is answered 400 before the
+/// handler runs, naming each parameter; parameters the route does not declare are left to
+/// [`Request::query`].
+///
+/// # Examples
+///
+/// ```
+/// use minik::{App, Json, Query};
+/// use serde::Deserialize;
+/// use serde_json::{Value, json};
+///
+/// #[derive(Deserialize)]
+/// struct Search {
+///     q: String,           // required = true
+///     limit: i64,          // default = 10
+///     done: Option<bool>,  // optional
+///     tag: Vec<String>,    // repeated = true
+/// }
+///
+/// fn search(Query(search): Query<Search>) -> Json<Value> {
+///     Json(json!({ "q": search.q, "limit": search.limit, "done": search.done, "tags": search.tag }))
+/// }
+///
+/// let app = App::from_toml("routes.toml", r#"
+///     [[route]]
+///     path = "/todos"
+///     handler = "search"
+///     query = { q = { type = "str", required = true }, limit = { type = "int", default = 10 }, done = "bool", tag = { type = "str", repeated = true } }
+/// "#)
+/// .handler("search", search)
+/// .build()?;
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let found = app.test().get("/todos?q=milk&tag=a&tag=b").send().await?;
+/// assert_eq!(found.json::<Value>()?, json!({ "q": "milk", "limit": 10, "done": null, "tags": ["a", "b"] }));
+/// let refused = app.test().get("/todos?q=milk&limit=ten").send().await?;
+/// assert_eq!(refused.status(), 400);
+/// assert_eq!(refused.json::<Value>()?["errors"][0]["name"], "limit");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequestParts for Query<T> {
+    fn from_request_parts(request: &Request) -> Result<Self, Rejection> {
+        query::from_values(&request.query_values)
+            .map(Query)
+            .map_err(|error| HttpError::bad_request(format!("invalid query: {error}")).into())
+    }
+
+    fn query_fields() -> Option<Vec<FieldShape>> {
+        // A `T` the probe cannot describe is checked as having no field at all.
+        Some(schema::probe_fields::<T>().unwrap_or_default())
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`, as HTML forms send), deserialized into `T`.
+///
+/// A body that is not such a form of `T`'s shape is a 400; a `Content-Type` that says it is
+/// something else a 415 (a request without one is read as a form). On a route that declares
+/// `body = "json"`, [`AppBuilder::build`](crate::AppBuilder::build) reports a handler taking
+/// `Form<T>`, and the reverse for [`Json<T>`].
+///
+/// # Examples
+///
+/// ```
+/// use minik::{App, Form};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Signup {
+///     email: String,
+///     newsletter: Option<String>,
+/// }
+///
+/// fn signup(Form(signup): Form<Signup>) -> String {
+///     format!("{} {}", signup.email, signup.newsletter.is_some())
+/// }
+///
+/// let app = App::from_toml("routes.toml", "[[route]]\npath = \"/signup\"\nhandler = \"signup\"\nbody = \"form\"")
+///     .handler("signup", signup)
+///     .build()?;
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let form = app.test().post("/signup").header("content-type", "application/x-www-form-urlencoded");
+/// let reply = form.body("email=ada%40example.com&newsletter=on").send().await?;
+/// assert_eq!(reply.text(), "ada@example.com true");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Form<T> {
+    fn body_extractor() -> Option<BodyExtractor> {
+        Some(BodyExtractor {
+            name: "Form",
+            kind: BodyKind::Form,
+            fields: schema::probe_fields::<T>(),
+        })
+    }
+
+    fn from_request(request: Request) -> Result<Self, Rejection> {
+        let form = "application/x-www-form-urlencoded";
+        if let Some(content_type) = request.header("content-type") {
+            let essence = content_type.split(';').next().unwrap_or_default().trim();
+            if !essence.eq_ignore_ascii_case(form) {
+                let message =
+                    format!("expected a form body (Content-Type: {form}), not `{content_type}`");
+                return Err(HttpError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message).into());
+            }
+        }
+        serde_urlencoded::from_bytes(request.body())
+            .map(Form)
+            .map_err(|error| HttpError::bad_request(format!("invalid form body: {error}")).into())
+    }
 }
 
 /// A value a middleware hook attached to the request with

@@ -149,7 +149,7 @@ impl<'de> SeqAccess<'de> for InOrder<'_> {
 
 /// One parameter value. Typed values are visited as their type; any type can also be read as
 /// text, so a `String` field accepts an `int` parameter's digits.
-struct One<'a>(&'a ParamValue<'static>);
+pub(super) struct One<'a>(pub(super) &'a ParamValue<'static>);
 
 impl<'de> Deserializer<'de> for One<'_> {
     type Error = ParamsError;

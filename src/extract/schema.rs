@@ -46,6 +46,36 @@ impl Kind {
     }
 }
 
+/// One field of a struct, as a query or a body would give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldShape {
+    pub(crate) name: String,
+    pub(crate) kind: Kind,
+    /// An `Option`: the field may be absent.
+    pub(crate) optional: bool,
+    /// A `Vec` (or another sequence): the field takes every value given.
+    pub(crate) repeated: bool,
+}
+
+/// The fields of a struct `T` (the `T` of `Query<T>` or `Json<T>`), with whether each is an
+/// `Option` or a `Vec`; `None` when `T` is not a struct of fields the probe can describe.
+pub(crate) fn probe_fields<T: DeserializeOwned>() -> Option<Vec<FieldShape>> {
+    let (schema, flags) = probe_with_flags::<T>()?;
+    let Schema::Named(fields) = schema else {
+        return None;
+    };
+    let shapes = fields
+        .into_iter()
+        .zip(flags)
+        .map(|((name, kind), (optional, repeated))| FieldShape {
+            name,
+            kind,
+            optional,
+            repeated,
+        });
+    Some(shapes.collect())
+}
+
 /// The path parameters a handler expects, learned from its `Path<T>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Schema {
@@ -71,12 +101,19 @@ enum Offer {
 /// Runs `T::deserialize` on probes until every field is described; `None` when `T` is not a
 /// struct, tuple or scalar the probe understands.
 pub(crate) fn probe<T: DeserializeOwned>() -> Option<Schema> {
+    probe_with_flags::<T>().map(|(schema, _)| schema)
+}
+
+/// [`probe`], with whether each field is an `Option` and whether it is a sequence.
+fn probe_with_flags<T: DeserializeOwned>() -> Option<(Schema, Vec<(bool, bool)>)> {
     let mut offers: Vec<Offer> = Vec::new();
     // Each failed run moves one field to its next offer, so this ends within 2 runs a field.
     for _ in 0..64 {
         let mut state = State {
             offers: &offers,
             kinds: Vec::new(),
+            flags: Vec::new(),
+            pending: (false, false),
             shape: None,
             field: 0,
         };
@@ -86,12 +123,13 @@ pub(crate) fn probe<T: DeserializeOwned>() -> Option<Schema> {
         });
         let State {
             kinds,
+            flags,
             shape,
             field,
             ..
         } = state;
         match result {
-            Ok(_) => return shape.map(|shape| shape.into_schema(kinds)),
+            Ok(_) => return shape.map(|shape| (shape.into_schema(kinds), flags)),
             Err(_) => {
                 // The field that failed is the last one the probe answered.
                 let failed = field.checked_sub(1)?;
@@ -126,6 +164,10 @@ impl Shape {
 struct State<'a> {
     offers: &'a [Offer],
     kinds: Vec<Kind>,
+    /// For each field of `kinds`: an `Option`, a sequence.
+    flags: Vec<(bool, bool)>,
+    /// What the field being probed has shown so far (an `Option` around it, a sequence).
+    pending: (bool, bool),
     shape: Option<Shape>,
     /// How many fields have been answered so far in this run.
     field: usize,
@@ -161,6 +203,8 @@ impl Probe<'_, '_> {
             self.state.shape = Some(Shape::Single);
         }
         self.state.kinds.push(kind);
+        let flags = std::mem::take(&mut self.state.pending);
+        self.state.flags.push(flags);
         self.state.field += 1;
         self.state.field - 1
     }
@@ -220,7 +264,21 @@ impl<'de> Deserializer<'de> for Probe<'_, '_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ProbeError> {
+        self.state.pending.0 = true;
         visitor.visit_some(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ProbeError> {
+        // A field's `Vec`: one element describes it. A whole `T` that is a sequence is not a
+        // shape a routes file declares.
+        if self.top || self.state.pending.1 {
+            return Err(ProbeError);
+        }
+        self.state.pending.1 = true;
+        visitor.visit_seq(Elements {
+            state: self.state,
+            left: 1,
+        })
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -280,7 +338,7 @@ impl<'de> Deserializer<'de> for Probe<'_, '_> {
     }
 
     serde::forward_to_deserialize_any! {
-        char bytes byte_buf unit unit_struct seq map enum identifier ignored_any
+        char bytes byte_buf unit unit_struct map enum identifier ignored_any
     }
 }
 
@@ -380,6 +438,34 @@ mod tests {
         );
         assert_eq!(probe::<i64>(), Some(Schema::Single(Kind::Int)));
         assert_eq!(probe::<String>(), Some(Schema::Single(Kind::Text)));
+    }
+
+    #[test]
+    fn fields_say_whether_they_are_optional_or_repeated() {
+        #[allow(dead_code)]
+        #[derive(Deserialize)]
+        struct Search {
+            q: String,
+            limit: Option<u32>,
+            tag: Vec<String>,
+            ids: Option<Vec<uuid::Uuid>>,
+        }
+        let shape = |name: &str, kind, optional, repeated| FieldShape {
+            name: name.to_owned(),
+            kind,
+            optional,
+            repeated,
+        };
+        assert_eq!(
+            probe_fields::<Search>(),
+            Some(vec![
+                shape("q", Kind::Text, false, false),
+                shape("limit", Kind::Int, true, false),
+                shape("tag", Kind::Text, false, true),
+                shape("ids", Kind::Uuid, true, true),
+            ])
+        );
+        assert_eq!(probe_fields::<(String, i64)>(), None);
     }
 
     #[test]

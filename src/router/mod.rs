@@ -14,7 +14,7 @@ mod tree;
 use http::Method;
 
 pub(crate) use self::method::{KNOWN as KNOWN_METHODS, MethodSet, NAMES as METHOD_NAMES};
-pub(crate) use self::param::{Matcher, compile_regex};
+pub(crate) use self::param::{CustomType, Matcher, Regex, compile_regex};
 pub use self::param::{ParamType, ParamValue};
 pub(crate) use self::template::{Segment, parse as parse_template};
 use self::tree::{Node, walk};

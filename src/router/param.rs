@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use regex_lite::Regex;
+pub(crate) use regex::Regex;
 
 /// The declared type of a path parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub enum ParamType {
     Path,
     /// `{ regex = "..." }`: a segment the whole of which matches the pattern.
     Regex(String),
+    /// A type the app registered by name (`AppBuilder::param_type`): a segment it accepts.
+    Custom(String),
 }
 
 impl ParamType {
@@ -58,6 +60,7 @@ impl fmt::Display for ParamType {
             ParamType::Uuid => f.write_str("uuid"),
             ParamType::Path => f.write_str("path"),
             ParamType::Regex(pattern) => write!(f, "regex({pattern})"),
+            ParamType::Custom(name) => f.write_str(name),
         }
     }
 }
@@ -114,6 +117,8 @@ pub(crate) enum Matcher {
     Bool,
     /// The declared pattern and its compiled, anchored form.
     Regex(Arc<(String, Regex)>),
+    /// A type registered by name, ranked with regexes.
+    Custom(Arc<CustomType>),
     Float,
 }
 
@@ -124,7 +129,7 @@ impl Matcher {
             Matcher::Int => 0,
             Matcher::Uuid => 1,
             Matcher::Bool => 2,
-            Matcher::Regex(_) => 3,
+            Matcher::Regex(_) | Matcher::Custom(_) => 3,
             Matcher::Float => 4,
         }
     }
@@ -133,6 +138,10 @@ impl Matcher {
     pub(crate) fn same_as(&self, other: &Matcher) -> bool {
         match (self, other) {
             (Matcher::Regex(a), Matcher::Regex(b)) => a.0 == b.0,
+            (Matcher::Custom(a), Matcher::Custom(b)) => a.name == b.name,
+            (Matcher::Regex(_), Matcher::Custom(_)) | (Matcher::Custom(_), Matcher::Regex(_)) => {
+                false
+            }
             _ => self.rank() == other.rank(),
         }
     }
@@ -156,7 +165,24 @@ impl Matcher {
                 .1
                 .is_match(segment)
                 .then(|| ParamValue::Str(segment.clone())),
+            Matcher::Custom(custom) => {
+                (custom.accepts)(segment).then(|| ParamValue::Str(segment.clone()))
+            }
         }
+    }
+}
+
+/// A parameter type the app registered by name: the segments it accepts.
+pub(crate) struct CustomType {
+    pub(crate) name: String,
+    pub(crate) accepts: Box<dyn Fn(&str) -> bool + Send + Sync>,
+}
+
+impl fmt::Debug for CustomType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CustomType")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -187,7 +213,7 @@ pub(crate) struct RegexError {
 /// Compiles a `{ regex = "..." }` so that it must match the whole segment.
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, RegexError> {
     let build = |pattern: &str| {
-        regex_lite::RegexBuilder::new(pattern)
+        regex::RegexBuilder::new(pattern)
             .size_limit(REGEX_SIZE_LIMIT)
             .nest_limit(REGEX_NEST_LIMIT)
             .build()
@@ -197,13 +223,17 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, RegexError> {
     build(pattern)
         .and_then(|_| build(&format!("^(?:{pattern})$")))
         .map_err(|error| {
-            let message = error.to_string();
-            let message = if message.contains("size limit") {
-                format!(
+            let message = match error {
+                regex::Error::CompiledTooBig(_) => format!(
                     "the compiled pattern is larger than minik's limit of {REGEX_SIZE_LIMIT} bytes"
-                )
-            } else {
-                message
+                ),
+                // The crate's message reprints the pattern with a caret, then `error: <what>`:
+                // the diagnostic shows the pattern itself, so only what is wrong is kept.
+                other => {
+                    let text = other.to_string();
+                    let last = text.lines().last().unwrap_or_default();
+                    last.strip_prefix("error: ").unwrap_or(last).to_owned()
+                }
             };
             RegexError {
                 message,
@@ -257,6 +287,16 @@ mod tests {
     }
 
     #[test]
+    fn regexes_understand_unicode_classes() {
+        let regex = compile_regex(r"[\w-]+").unwrap();
+        let matcher = Matcher::Regex(Arc::new((r"[\w-]+".into(), regex)));
+        assert!(parse(&matcher, "café-crème").is_some());
+        assert!(parse(&matcher, "a b").is_none());
+        let greek = compile_regex(r"\p{Greek}+").unwrap();
+        assert!(greek.is_match("αβγ"));
+    }
+
+    #[test]
     fn oversized_and_invalid_regexes_are_errors() {
         assert!(
             compile_regex(r"\w{1000}{1000}")
@@ -266,7 +306,7 @@ mod tests {
         );
         let error = compile_regex("ab[c-").unwrap_err();
         assert!(
-            error.message.contains("no closing bracket"),
+            error.message == "unclosed character class",
             "{}",
             error.message
         );

@@ -9,8 +9,11 @@
 //! [`References`] that only the build's checks need: where each handler and middleware name is
 //! written.
 
+mod body;
 mod cors;
+mod query;
 mod table;
+mod types;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -18,14 +21,16 @@ use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+pub(crate) use self::body::{BodyKind, BodySpec, is_json};
 pub(crate) use self::cors::Cors;
 use self::cors::RouteCors;
+pub(crate) use self::query::{QueryParam, read as read_query};
 pub use self::table::{Match, MatchError, Route, RouteTable};
-use crate::config::{AppDecl, Document, Located, RouteDecl, TypeDecl};
-use crate::diagnostic::{Diagnostic, DiagnosticKind, SourceFile, list, list_with, suggestion};
+pub(crate) use self::types::Registry;
+use crate::config::{AppDecl, Document, Located, RouteDecl};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, SourceFile, list, suggestion};
 use crate::router::{
-    METHOD_NAMES, Matcher, MethodSet, ParamType, Part, RouteId, Router, Segment, compile_regex,
-    parse_template,
+    METHOD_NAMES, Matcher, MethodSet, ParamType, Part, RouteId, Router, Segment, parse_template,
 };
 
 /// The most hooks a route runs (`[app] middleware` and its own): more is a mistake, and every
@@ -77,6 +82,8 @@ pub(crate) struct References {
     pub(crate) handlers: Vec<HandlerRef>,
     /// Every middleware name the file lists (`[app]` and routes), valid routes or not.
     pub(crate) middleware: Vec<Located<'static>>,
+    /// Every use of a registered parameter type's name.
+    pub(crate) types: Vec<Located<'static>>,
 }
 
 /// A route's `handler` key.
@@ -88,10 +95,11 @@ pub(crate) struct HandlerRef {
 }
 
 /// Compiles a routes file: what can be compiled is, and a diagnostic is pushed for everything
-/// else.
+/// else. `types` are the parameter types the app registered, if known.
 pub(crate) fn compile(
     name: &str,
     text: &str,
+    types: &Registry,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (RouteTable, References) {
     let document = Document::parse(name, text, diagnostics);
@@ -100,18 +108,23 @@ pub(crate) fn compile(
         diagnostics,
         regexes: HashMap::new(),
         app_middleware: Vec::new(),
+        types,
+        used_types: Vec::new(),
+        schemas: HashMap::new(),
     };
     let settings = compiler.settings(&document.app);
     let mut table = RouteTable {
         routes: Vec::with_capacity(document.routes.len()),
         router: Router::default(),
         largest_body: settings.max_body,
+        warnings: Vec::new(),
         settings,
     };
     let mut references = References {
         source: Arc::clone(&document.source),
         handlers: Vec::with_capacity(document.routes.len()),
         middleware: owned(&document.app.middleware),
+        types: Vec::new(),
     };
     // The span of each route's `path`, by id, for the "first defined here" of a duplicate.
     let mut paths: Vec<Range<usize>> = Vec::with_capacity(document.routes.len());
@@ -139,6 +152,7 @@ pub(crate) fn compile(
         });
         references.middleware.extend(owned(&decl.middleware));
     }
+    references.types = compiler.used_types;
     (table, references)
 }
 
@@ -151,9 +165,15 @@ struct Compiler<'a, 'd> {
     source: &'a Arc<SourceFile>,
     diagnostics: &'a mut Vec<Diagnostic>,
     /// One compiled regex per distinct pattern.
-    regexes: HashMap<String, Arc<(String, regex_lite::Regex)>>,
+    regexes: HashMap<String, Arc<(String, crate::router::Regex)>>,
     /// `[app] middleware`, each name once.
     app_middleware: Vec<Located<'d>>,
+    /// The parameter types the app registered.
+    types: &'a Registry,
+    /// Where the file names a registered type.
+    used_types: Vec<Located<'static>>,
+    /// Each schema file, compiled once.
+    schemas: HashMap<std::path::PathBuf, Arc<body::JsonSchema>>,
 }
 
 impl<'d> Compiler<'_, 'd> {
@@ -438,18 +458,12 @@ impl<'d> Compiler<'_, 'd> {
                     range,
                 } => {
                     let last = i + 1 == segments.len();
-                    let ty = self.param_type(decl, name, *greedy, last, range);
-                    parts.push(match &ty {
-                        ParamType::Str => Part::Str,
-                        ParamType::Path => Part::Greedy,
-                        ParamType::Int => Part::Typed(Matcher::Int),
-                        ParamType::Float => Part::Typed(Matcher::Float),
-                        ParamType::Bool => Part::Typed(Matcher::Bool),
-                        ParamType::Uuid => Part::Typed(Matcher::Uuid),
-                        ParamType::Regex(pattern) => match self.regexes.get(pattern) {
-                            Some(regex) => Part::Typed(Matcher::Regex(Arc::clone(regex))),
-                            None => Part::Str, // reported by param_type
-                        },
+                    let (ty, matcher) = self.param_type(decl, name, *greedy, last, range);
+                    parts.push(match (&ty, matcher) {
+                        (_, Some(matcher)) => Part::Typed(matcher),
+                        (ParamType::Path, None) => Part::Greedy,
+                        // `str`, or a type with a mistake (reported).
+                        (_, None) => Part::Str,
                     });
                     params.push(((*name).to_owned(), ty));
                 }
@@ -476,14 +490,25 @@ impl<'d> Compiler<'_, 'd> {
             None => RouteCors::Inherit,
             Some(cors) => Cors::compile(cors, self.source, self.diagnostics),
         };
-        if self.diagnostics.len() > errors_before {
-            return None;
-        }
         let max_body = decl.max_body.as_ref().map(|size| self.size(size));
-        if self.diagnostics.len() > errors_before {
+        let query = self.query(decl);
+        let mut schemas = std::mem::take(&mut self.schemas);
+        let body = decl
+            .body
+            .as_ref()
+            .and_then(|body| self.body(body, &mut schemas));
+        self.schemas = schemas;
+        if self
+            .diagnostics
+            .iter()
+            .skip(errors_before)
+            .any(|d| !d.is_warning())
+        {
             return None;
         }
         let route = Route {
+            query,
+            body,
             max_body: max_body.flatten().unwrap_or(settings.max_body),
             template: path.value.clone().into_owned(),
             handler: decl.handler.value.clone().into_owned(),
@@ -520,7 +545,8 @@ impl<'d> Compiler<'_, 'd> {
         set
     }
 
-    /// The type of parameter `name` from `params` (default `str`, or `path` for `{name+}`).
+    /// The type of parameter `name` from `params` (default `str`, or `path` for `{name+}`), and
+    /// how the router matches it (`None` for `str` and `path`, and for a type with a mistake).
     fn param_type(
         &mut self,
         decl: &RouteDecl<'_>,
@@ -528,56 +554,16 @@ impl<'d> Compiler<'_, 'd> {
         greedy: bool,
         last: bool,
         range: &Range<usize>,
-    ) -> ParamType {
+    ) -> (ParamType, Option<Matcher>) {
         let Some(param) = decl.params.iter().find(|p| p.name == name) else {
-            return if greedy {
-                ParamType::Path
-            } else {
-                ParamType::Str
+            return match greedy {
+                true => (ParamType::Path, None),
+                false => (ParamType::Str, None),
             };
         };
         let span = param.ty_span.clone();
-        let ty = match &param.ty {
-            TypeDecl::Named(type_name) => match ParamType::from_name(type_name) {
-                Some(ty) => ty,
-                None => {
-                    let mut message = format!("unknown parameter type `{type_name}`");
-                    let expected = || {
-                        let regex = Some("a table `{ regex = \"...\" }`");
-                        format!(", expected {}", list_with(ParamType::NAMES, regex))
-                    };
-                    message.push_str(
-                        &suggestion(type_name, ParamType::NAMES).unwrap_or_else(expected),
-                    );
-                    self.error(DiagnosticKind::UnknownType, span, message);
-                    return ParamType::Str;
-                }
-            },
-            TypeDecl::Regex(pattern) => {
-                if !self.regexes.contains_key(pattern.as_ref()) {
-                    match compile_regex(pattern) {
-                        Ok(regex) => {
-                            self.regexes.insert(
-                                pattern.to_string(),
-                                Arc::new((pattern.to_string(), regex)),
-                            );
-                        }
-                        Err(error) => {
-                            let span = match error.range {
-                                Some(range) => self.source.inner_span(&span, pattern, range),
-                                None => span,
-                            };
-                            self.error(
-                                DiagnosticKind::InvalidRegex,
-                                span,
-                                format!("invalid regex: {}", error.message),
-                            );
-                            return ParamType::Str;
-                        }
-                    }
-                }
-                ParamType::Regex(pattern.to_string())
-            }
+        let Some((ty, matcher)) = self.resolve_type(&param.ty, &span) else {
+            return (ParamType::Str, None);
         };
         if greedy && ty != ParamType::Path {
             let message =
@@ -592,6 +578,6 @@ impl<'d> Compiler<'_, 'd> {
             );
             self.error(DiagnosticKind::InvalidTemplate, template_span, message);
         }
-        ty
+        (ty, matcher)
     }
 }

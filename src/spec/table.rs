@@ -23,6 +23,10 @@ pub struct Route {
     pub(super) cors: Option<Arc<Cors>>,
     /// The largest request body the route accepts, in bytes.
     pub(super) max_body: usize,
+    /// `query`: the declared query parameters.
+    pub(super) query: Vec<super::QueryParam>,
+    /// `body`: the declared body.
+    pub(super) body: Option<super::BodySpec>,
 }
 
 impl Route {
@@ -66,6 +70,16 @@ impl Route {
     /// else 512 KiB.
     pub fn max_body(&self) -> usize {
         self.max_body
+    }
+
+    /// The declared query parameters.
+    pub(crate) fn query(&self) -> &[super::QueryParam] {
+        &self.query
+    }
+
+    /// The declared body.
+    pub(crate) fn body(&self) -> Option<&super::BodySpec> {
+        self.body.as_ref()
     }
 
     /// The CORS policy of the route.
@@ -166,6 +180,8 @@ pub struct RouteTable {
     pub(crate) settings: Settings,
     /// The largest `max_body` of the app and its routes.
     pub(super) largest_body: usize,
+    /// What the file may have wrong but only the code can tell (see [`RouteTable::warnings`]).
+    pub(super) warnings: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl RouteTable {
@@ -215,12 +231,22 @@ impl RouteTable {
     /// ```
     pub fn from_toml(name: &str, text: &str) -> Result<RouteTable, Diagnostics> {
         let mut diagnostics = Vec::new();
-        let (table, _) = super::compile(name, text, &mut diagnostics);
-        if diagnostics.is_empty() {
-            Ok(table)
-        } else {
-            Err(Diagnostics::new(diagnostics))
+        let (mut table, _) =
+            super::compile(name, text, &super::Registry::unknown(), &mut diagnostics);
+        if diagnostics.iter().any(|d| !d.is_warning()) {
+            return Err(Diagnostics::new(diagnostics));
         }
+        table.warnings = diagnostics;
+        Ok(table)
+    }
+
+    /// What may be a mistake but only the code can tell, found reading the file alone: a
+    /// parameter type that is not minik's, which the app may register with
+    /// [`AppBuilder::param_type`](crate::AppBuilder::param_type). `minik check` prints them;
+    /// [`AppBuilder::build`](crate::AppBuilder::build), which knows the registrations, turns
+    /// the real mistakes among them into errors.
+    pub fn warnings(&self) -> &[crate::diagnostic::Diagnostic] {
+        &self.warnings
     }
 
     /// The routes in precedence order: the order in which a lookup tries them.

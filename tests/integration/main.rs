@@ -11,6 +11,7 @@ mod quickstart_app;
 mod middleware_app;
 
 mod app;
+mod contract;
 mod cors;
 mod diagnostics;
 mod events;
