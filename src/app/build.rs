@@ -458,20 +458,34 @@ fn check_handlers<'r>(
         .iter()
         .map(|reference| reference.name.value.as_ref())
         .collect();
+    report_unused(
+        registrations,
+        |r| (&r.name, r.caller),
+        &used,
+        DiagnosticKind::UnusedHandler,
+        |name| format!("handler `{name}` is registered but no route in {file} uses it"),
+        diagnostics,
+    );
+    by_name
+}
+
+/// One diagnostic of `kind` for each registered name outside `used` (a name registered twice is
+/// reported as a duplicate, and unused once).
+fn report_unused<'r, R>(
+    registrations: &'r [R],
+    name_and_caller: impl Fn(&'r R) -> (&'r str, &'static Location<'static>),
+    used: &HashSet<&str>,
+    kind: DiagnosticKind,
+    message: impl Fn(&str) -> String,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut reported = HashSet::new();
     for registration in registrations {
-        if !used.contains(registration.name.as_str()) {
-            let message = format!(
-                "handler `{}` is registered but no route in {file} uses it",
-                registration.name
-            );
-            diagnostics.push(Diagnostic::in_code(
-                DiagnosticKind::UnusedHandler,
-                registration.caller,
-                message,
-            ));
+        let (name, caller) = name_and_caller(registration);
+        if !used.contains(name) && reported.insert(name) {
+            diagnostics.push(Diagnostic::in_code(kind, caller, message(name)));
         }
     }
-    by_name
 }
 
 /// Registrations by name, the first of each; a name registered twice is a diagnostic of
@@ -534,23 +548,25 @@ fn check_unused_types(
     references: &References,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let used: HashSet<&str> = references.types.iter().map(|t| t.value.as_ref()).collect();
-    let mut reported = HashSet::new();
-    for registration in types {
-        let name = &registration.custom.name;
-        // A name registered twice is reported as a duplicate, and unused once.
-        if !used.contains(name.as_str())
-            && ParamType::from_name(name).is_none()
-            && reported.insert(name.as_str())
-        {
-            let message = format!("parameter type `{name}` is registered but no route uses it");
-            diagnostics.push(Diagnostic::in_code(
-                DiagnosticKind::UnusedType,
-                registration.caller,
-                message,
-            ));
-        }
-    }
+    // A registration under one of minik's own names is reported as such, not as unused.
+    let builtin = types
+        .iter()
+        .map(|r| r.custom.name.as_str())
+        .filter(|name| ParamType::from_name(name).is_some());
+    let used: HashSet<&str> = references
+        .types
+        .iter()
+        .map(|t| t.value.as_ref())
+        .chain(builtin)
+        .collect();
+    report_unused(
+        types,
+        |r| (&r.custom.name, r.caller),
+        &used,
+        DiagnosticKind::UnusedType,
+        |name| format!("parameter type `{name}` is registered but no route uses it"),
+        diagnostics,
+    );
 }
 
 /// Checks the registered hooks against the names the routes file lists, and returns them by
@@ -597,19 +613,14 @@ fn check_hooks<'r>(
         .iter()
         .map(|name| name.value.as_ref())
         .collect();
-    for registration in registrations {
-        if !listed.contains(registration.name.as_str()) {
-            let message = format!(
-                "middleware `{}` is registered but the routes file never lists it",
-                registration.name
-            );
-            diagnostics.push(Diagnostic::in_code(
-                DiagnosticKind::UnusedMiddleware,
-                registration.caller,
-                message,
-            ));
-        }
-    }
+    report_unused(
+        registrations,
+        |r| (&r.name, r.caller),
+        &listed,
+        DiagnosticKind::UnusedMiddleware,
+        |name| format!("middleware `{name}` is registered but the routes file never lists it"),
+        diagnostics,
+    );
     by_name
         .into_iter()
         .map(|(name, registration)| (name, registration.hook.clone()))

@@ -2,9 +2,7 @@
 //! example documents, and what each example shows (CORS headers, the served document, the
 //! log lines) is checked. The testing example runs its own tests (`test = true`).
 
-use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use minik::{App, Source};
 use serde_json::{Value, json};
@@ -207,24 +205,10 @@ fn openapi_events_get_the_documented_answers() {
     }
 }
 
-/// What the observability example's subscriber writes, kept in memory.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn observability_logs_name_the_request() {
     let app = observability_app::app().build().unwrap();
-    let logs = Logs::default();
+    let logs = crate::observability::Logs::default();
     let writer = logs.clone();
     let subscriber = observability_app::logs(move || writer.clone());
     let replies =
@@ -240,7 +224,7 @@ fn observability_logs_name_the_request() {
         };
         assert_eq!(reply["statusCode"], status, "{source}-{name}: {reply}");
     }
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     // Only the first request the process serves is a cold start, whichever test sends it.
     let colds = logs.matches(" cold_start=true ").count();
     assert!(colds <= 1, "{colds} cold starts in\n{logs}");

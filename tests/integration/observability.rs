@@ -1,6 +1,7 @@
 //! A `tracing` span per request, with the request id, method, route template, status and
 //! duration, whatever the outcome.
 
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use minik::{App, Path, Source};
@@ -169,4 +170,24 @@ fn the_request_span_carries_the_x_ray_trace_id_and_whether_it_is_a_cold_start() 
         "{:?}",
         spans[1]
     );
+}
+
+/// The lines a `fmt` subscriber writes, kept in memory.
+#[derive(Clone, Default)]
+pub(crate) struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
 }

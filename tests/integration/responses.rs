@@ -2,9 +2,6 @@
 //! HTTP says have no body, and one shape for every error answer: minik's, RFC 9457's, or the
 //! app's own. Each through the real event path, on every source it touches.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use minik::cookie::{Cookie, SameSite};
 use minik::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use minik::{
@@ -212,30 +209,10 @@ fn answers_without_a_body_carry_no_content_type() {
     });
 }
 
-/// The lines a `fmt` subscriber writes, kept in memory.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
 #[test]
 fn cookies_reach_the_client_on_every_source_or_the_log_says_which_did_not() {
     let app = app(false);
-    let logs = Logs::default();
+    let logs = crate::observability::Logs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
