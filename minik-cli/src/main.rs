@@ -68,6 +68,11 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check { file } => {
+            // Warnings name what only the app can settle (a parameter type it may register):
+            // printed for the reader, not a failure.
+            for warning in table.warnings() {
+                eprintln!("{warning}");
+            }
             let count = table.routes().count();
             println!(
                 "{}: ok, {count} route{}",

@@ -21,6 +21,7 @@ FILES = [
     "examples/openapi/routes.toml",
     "examples/testing/routes.toml",
     "tests/fixtures/routes/valid/matching.toml",
+    "tests/fixtures/routes/valid/contract.toml",
 ]
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:quickstart"
 
