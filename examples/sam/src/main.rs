@@ -4,7 +4,7 @@
 //! sam build --beta-features --template-file examples/template.yaml
 //! ```
 
-#[path = "../quickstart/app.rs"]
+#[path = "../../quickstart/app.rs"]
 mod app;
 
 #[tokio::main]
