@@ -259,6 +259,23 @@ def dependency_block_agrees():
           f"README {readme_deps} != generated {generated}")
 
 
+def release_build_survives_a_panic():
+    """The README's `cargo lambda build --release --example quickstart` keeps unwinding."""
+    bootstrap = os.path.join(ROOT, os.environ.get("CARGO_TARGET_DIR", "target"), "lambda", "quickstart", "bootstrap")
+    if not os.path.isfile(bootstrap):
+        check("the README's cargo lambda build left the quickstart's bootstrap", False, bootstrap)
+        return
+    event = os.path.join(ROOT, "examples", "quickstart", "events", "rest-panic.json")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA_")}
+    done = subprocess.run([bootstrap, "invoke", event], env=env, capture_output=True, timeout=60)
+    try:
+        status = json.loads(done.stdout).get("statusCode")
+    except ValueError:
+        status = None
+    check("the release bootstrap answers a panicking handler with a 500 (panic = unwind)",
+          done.returncode == 0 and status == 500, f"exit {done.returncode}, status {status}")
+
+
 def main():
     before = untracked()
     log_path = os.path.join(ROOT, os.environ.get("CARGO_TARGET_DIR", "target"), "e2e-readme-commands.log")
@@ -274,6 +291,7 @@ def main():
                     continue
                 run_block(where, lines, log)
         dependency_block_agrees()
+        release_build_survives_a_panic()
     finally:
         for created in untracked() - before:
             os.remove(os.path.join(ROOT, created))
