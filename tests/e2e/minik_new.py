@@ -2,12 +2,12 @@
 """End-to-end: `minik new` writes a project that works as generated.
 
 In a temporary directory: `minik new hello-api` (depending on this checkout by path), then in
-the project `minik check routes.toml`, `cargo test`, and `cargo lambda build --release` (skipped
-with --no-lambda). Also the refusals: a directory that is not empty and an invalid name are
+the project `minik check routes.toml`, `cargo test`, and `cargo lambda build --release --arm64`
+(the architecture of its template.yaml; skipped with --no-lambda). Also the refusals: a directory that is not empty and an invalid name are
 exit 1, a bad command line exit 2, and `minik --help` lists every command.
 
-The project builds into <target>/minik-new (CARGO_TARGET_DIR, or target/), shared between runs,
-so that a second run does not rebuild minik and its dependencies.
+The project builds into <target>/apps (CARGO_TARGET_DIR, or target/), shared between runs and
+with tests/e2e/sam_build.py, whose arm64 release build then reuses the dependencies built here.
 
 Standard library only. Run from anywhere: python3 tests/e2e/minik_new.py [--no-lambda]
 """
@@ -77,15 +77,15 @@ def main():
         check("minik check routes.toml passes in the project",
               checked.returncode == 0 and checked.stdout == "routes.toml: ok, 4 routes\n", checked.stdout + checked.stderr)
 
-        env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(TARGET, "minik-new"))
+        env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(TARGET, "apps"))
         tested = run(["cargo", "test"], project, env)
         check("cargo test passes in the project", tested.returncode == 0
               and "test routes_and_handlers_agree ... ok" in tested.stdout, tested.stdout[-2000:] + tested.stderr[-3000:])
 
         if lambda_build:
-            built = run(["cargo", "lambda", "build", "--release"], project, env)
-            bootstrap = os.path.join(TARGET, "minik-new", "lambda", "hello-api", "bootstrap")
-            check("cargo lambda build --release builds its bootstrap", built.returncode == 0
+            built = run(["cargo", "lambda", "build", "--release", "--arm64"], project, env)
+            bootstrap = os.path.join(TARGET, "apps", "lambda", "hello-api", "bootstrap")
+            check("cargo lambda build --release --arm64 builds its bootstrap", built.returncode == 0
                   and os.path.isfile(bootstrap), built.stderr[-3000:])
             if os.path.isfile(bootstrap):
                 print(f"     bootstrap: {os.path.getsize(bootstrap)} bytes")

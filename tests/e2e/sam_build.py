@@ -7,8 +7,9 @@ own) for arm64 with cargo-lambda, and must leave a `bootstrap` for the function.
 
 SAM is the one in target/sam-cli (a virtualenv, so that aws-sam-cli's pinned dependencies do not
 clash with anything installed system-wide), installed there from PyPI when missing; cargo-lambda
-must be on the PATH. The build writes into <target>/sam (CARGO_TARGET_DIR, or target/) and
-<target>/aws-sam, never into the source tree.
+must be on the PATH. The build writes into <target>/apps (CARGO_TARGET_DIR, or target/; shared
+with tests/e2e/minik_new.py, which builds the same dependencies for arm64) and <target>/aws-sam,
+never into the source tree.
 
 Run from anywhere: python3 tests/e2e/sam_build.py
 """
@@ -50,7 +51,7 @@ def sam(args, env):
 def main():
     install_sam()
     # No telemetry; the Rust build method is a preview SAM asks to opt in to.
-    env = dict(os.environ, SAM_CLI_TELEMETRY="0", CARGO_TARGET_DIR=os.path.join(TARGET, "sam"))
+    env = dict(os.environ, SAM_CLI_TELEMETRY="0", CARGO_TARGET_DIR=os.path.join(TARGET, "apps"))
     for template in TEMPLATES:
         linted = sam(["validate", "--lint", "--template-file", template], env)
         check(f"sam validate --lint {template}", linted.returncode == 0, linted.stdout + linted.stderr)
