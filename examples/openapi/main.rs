@@ -16,6 +16,10 @@
 //! ```sh
 //! cargo run --bin minik -- openapi examples/openapi/routes.toml --title Bookshelf \
 //!     --aws-integration arn:aws:lambda:eu-west-1:123456789012:function:bookshelf > openapi.json
+//! ```
+//!
+//! <!-- not run: creates an API in an AWS account -->
+//! ```sh
 //! aws apigatewayv2 import-api --body file://openapi.json           # an HTTP API
 //! aws apigateway import-rest-api --body fileb://openapi.json       # or a REST API
 //! ```

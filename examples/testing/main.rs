@@ -11,7 +11,7 @@
 //! cargo run --example testing -- serve         # then:
 //! curl -i localhost:3000/orders/1              # 200 {"id":1,"item":"tea","quantity":2}
 //! curl -i localhost:3000/orders/latest         # 404: `id` is declared `int`
-//! curl -i localhost:3000/orders -d '{"item": "cake", "quantity": 0}'     # 400
+//! curl -i localhost:3000/orders -H 'Content-Type: application/json' -d '{"item": "cake", "quantity": 0}'   # 400
 //! curl -i localhost:3000/me -H 'Authorization: Bearer ada'
 //! ```
 

@@ -140,3 +140,56 @@ fn openapi_with_an_aws_integration_imports_into_api_gateway() {
         format!("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{arn}/invocations")
     );
 }
+
+#[test]
+fn new_writes_a_project_then_refuses_to_write_over_it() {
+    let dir = std::env::temp_dir().join(format!("minik-cli-new-{}", std::process::id()));
+    let project = dir.join("hello-api");
+    let project_arg = project.to_str().unwrap();
+    let output = minik(&["new", project_arg, "--minik-path", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"hello-api\""), "{manifest}");
+    let root = std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).unwrap();
+    let dependency = format!(
+        "minik = {{ version = \"0.1\", path = \"{}\" }}",
+        root.display()
+    );
+    assert!(manifest.contains(&dependency), "{manifest}");
+    let main = std::fs::read_to_string(project.join("src/main.rs")).unwrap();
+    assert!(main.contains("minik::run(hello_api::app())"), "{main}");
+    // The routes file it writes passes `minik check`.
+    let routes = project.join("routes.toml");
+    let checked = minik(&["check", routes.to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stderr));
+
+    let again = minik(&["new", project_arg]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("is not empty"),
+        "{}",
+        text(&again.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn new_refuses_an_invalid_package_name() {
+    let dir = std::env::temp_dir().join(format!("minik-cli-bad-{}", std::process::id()));
+    let output = minik(&["new", dir.join("my api").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("`my api` is not a valid package name"));
+    assert!(!dir.exists());
+}
+
+#[test]
+fn help_lists_every_command() {
+    let output = minik(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    for command in ["new", "check", "routes", "openapi"] {
+        assert!(
+            text(&output.stdout).contains(&format!("\n  {command} ")),
+            "{command}"
+        );
+    }
+}

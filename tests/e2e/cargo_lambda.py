@@ -25,6 +25,8 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EVENTS = os.path.join(ROOT, "examples", "quickstart", "events")
+# Where cargo writes: CARGO_TARGET_DIR when set (relative to the root, as cargo reads it).
+TARGET = os.path.join(ROOT, os.environ.get("CARGO_TARGET_DIR", "target"))
 FUNCTION = "_"  # the name cargo-lambda gives a function started outside it
 results = {"passed": 0, "failed": 0}
 
@@ -93,7 +95,7 @@ def main():
     if build.returncode != 0:
         print("FAIL the quickstart did not build")
         return 1
-    binary = os.path.join(ROOT, "target", "debug", "examples", "quickstart")
+    binary = os.path.join(TARGET, "debug", "examples", "quickstart")
     port = free_port()
     processes = []
     try:
@@ -111,7 +113,7 @@ def main():
                    AWS_LAMBDA_FUNCTION_VERSION="1",
                    AWS_LAMBDA_FUNCTION_MEMORY_SIZE="128",
                    RUST_BACKTRACE="0")
-        log = open(os.path.join(ROOT, "target", "e2e-quickstart.log"), "w")
+        log = open(os.path.join(TARGET, "e2e-quickstart.log"), "w")
         function = subprocess.Popen([binary], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
         processes.append(function)
 
