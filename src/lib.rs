@@ -268,12 +268,14 @@
 #![forbid(unsafe_code)]
 
 mod app;
+mod chunks;
 mod config;
 mod diagnostic;
 mod error;
 mod event;
 pub mod extract;
 mod handler;
+mod lambda_stream;
 #[cfg(feature = "local")]
 mod local;
 pub mod middleware;
@@ -284,6 +286,7 @@ mod router;
 mod runtime;
 mod source;
 mod spec;
+pub mod stream;
 mod test_client;
 
 pub use crate::app::{App, AppBuilder};

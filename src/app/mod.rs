@@ -8,6 +8,7 @@
 mod build;
 mod contract;
 mod errors;
+mod stream;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -310,6 +311,7 @@ impl App {
                 response
             }
         };
+        let response = self.buffer(response).await;
         Ok(event::reply(shape, &response))
     }
 

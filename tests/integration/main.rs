@@ -26,4 +26,5 @@ mod observability;
 mod properties;
 mod quickstart;
 mod responses;
+mod streaming;
 mod test_client;
