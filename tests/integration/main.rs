@@ -19,6 +19,7 @@ mod examples;
 mod golden;
 mod hostile;
 mod hostile_routes;
+mod lambda_streaming;
 mod matching;
 mod middleware;
 mod mutation;

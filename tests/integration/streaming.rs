@@ -3,6 +3,10 @@
 
 use std::convert::Infallible;
 
+#[path = "../../examples/streaming/app.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod streaming_app;
+
 use futures_util::stream;
 use minik::stream::{Event, Sse, Streaming};
 use minik::{App, DiagnosticKind, HttpError, Response, Source};
@@ -144,4 +148,42 @@ async fn a_stream_that_fails_or_outgrows_a_buffered_reply_is_a_500_before_anythi
     );
     let huge = app.test().get("/huge").send().await.unwrap();
     assert_eq!(huge.status(), 500);
+}
+
+#[test]
+fn the_streaming_examples_handlers_say_in_their_types_that_they_stream() {
+    // The example's routes without `invoke_mode = "stream"`: every handler is refused, those
+    // declared `impl IntoResponse` (headers in front of an `Sse` or a `Streaming`) too.
+    let routes = include_str!("../../examples/streaming/routes.toml")
+        .replace("invoke_mode = \"stream\"", "");
+    let diagnostics = App::from_toml("routes.toml", &routes)
+        .handler("ticks", streaming_app::ticks)
+        .handler("tokens", streaming_app::tokens)
+        .handler("export", streaming_app::export)
+        .handler("broken", streaming_app::broken)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        diagnostics
+            .iter()
+            .filter(|d| d.kind() == DiagnosticKind::StreamingHandler)
+            .count(),
+        4,
+        "{diagnostics}"
+    );
+    assert!(streaming_app::app().build().is_ok());
+}
+
+#[tokio::test]
+async fn the_csv_export_is_larger_than_a_buffered_reply_may_be() {
+    let app = streaming_app::app().build().unwrap();
+    // Through the test client the body is collected, up to Lambda's 6 MB: the export is not.
+    let response = app
+        .test()
+        .get("/export.csv")
+        .source(Source::FunctionUrl)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
 }
