@@ -289,6 +289,8 @@ mod spec;
 pub mod stream;
 mod test_client;
 
+#[cfg(feature = "tower")]
+pub use crate::app::ServiceBody;
 pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use crate::error::{Error, FieldError, FieldLocation, HttpError, Result, RunError};

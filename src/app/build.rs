@@ -356,7 +356,7 @@ impl AppBuilder {
         if !diagnostics.is_empty() {
             return Err(Diagnostics::new(diagnostics));
         }
-        let bound = table
+        let bound: Arc<[Bound]> = table
             .routes_by_id()
             .iter()
             .map(|route| Bound {
@@ -377,7 +377,7 @@ impl AppBuilder {
             debug: table.settings.debug,
         };
         Ok(App {
-            table,
+            table: Arc::new(table),
             bound,
             state,
             errors,

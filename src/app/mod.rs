@@ -9,6 +9,8 @@ mod build;
 mod contract;
 mod errors;
 mod stream;
+#[cfg(feature = "tower")]
+mod tower;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +20,8 @@ use tracing::Instrument;
 
 pub use self::build::AppBuilder;
 use self::errors::ErrorWriter;
+#[cfg(feature = "tower")]
+pub use self::tower::ServiceBody;
 use crate::error::HttpError;
 use crate::event::{self, EventError, Parsed};
 use crate::handler::BoxedHandler;
@@ -32,11 +36,13 @@ use crate::spec::{self, Cors, Route, RouteTable};
 /// Built with [`App::from_file`] or [`App::from_toml`], then [`AppBuilder::handler`] for each
 /// handler and [`AppBuilder::build`], which checks the file and the handlers against each other
 /// and reports every mismatch at once.
-#[derive(Debug)]
+///
+/// Cloning an app is cheap: the clones share it.
+#[derive(Debug, Clone)]
 pub struct App {
-    table: RouteTable,
+    table: Arc<RouteTable>,
     /// What each route runs, by route id.
-    bound: Vec<Bound>,
+    bound: Arc<[Bound]>,
     /// `AppBuilder::state`; `None` when there is none, so that requests do not carry it.
     state: Option<Arc<http::Extensions>>,
     errors: ErrorWriter,

@@ -29,7 +29,7 @@
 //! # let _ = minik::App::from_toml("r", "").handler("export", export).handler("ticks", ticks);
 //! ```
 
-#[cfg(feature = "local")]
+#[cfg(any(feature = "local", feature = "tower"))]
 pub(crate) mod hyper_body;
 mod sse;
 

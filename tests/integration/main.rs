@@ -29,3 +29,4 @@ mod quickstart;
 mod responses;
 mod streaming;
 mod test_client;
+mod tower;
