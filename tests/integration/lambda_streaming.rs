@@ -1,6 +1,7 @@
 //! `run` in streaming mode against a fake Lambda Runtime API on the loopback: the streaming
 //! example runs as a child process, as on Lambda, and the fake API hands it Function URL and
 //! HTTP API events and reads each streamed POST frame by frame, noting when each arrives.
+//! Local `serve` is checked the same way, from a TCP client.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -259,6 +260,74 @@ fn the_function_streams_the_prelude_then_chunks_as_they_come_and_survives_a_pani
                 && logs_text.contains("the export lost its database connection")
                 && logs_text.contains("inv-2"),
             "{logs_text}"
+        );
+    });
+}
+
+#[test]
+fn local_serve_sends_a_function_urls_chunks_as_they_come() {
+    let binary = example_binary();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let server = Command::new(&binary)
+        .args(["serve", "--source", "url", "--addr", &addr])
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _server = Function(server);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = None;
+        for _ in 0..100 {
+            if let Ok(connected) = tokio::net::TcpStream::connect(&addr).await {
+                stream = Some(connected);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut stream = stream.expect("serve listens within 10 s");
+        let request = "GET /ticks/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut received = Vec::new();
+        let mut first_event = None;
+        let mut buffer = [0; 4096];
+        loop {
+            let read = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buffer))
+                .await
+                .expect("serve answers within 30 s")
+                .unwrap();
+            if read == 0 {
+                break;
+            }
+            received.extend_from_slice(&buffer[..read]);
+            let text = String::from_utf8_lossy(&received);
+            if first_event.is_none() && text.contains("data: 1\n\n") {
+                first_event = Some(Instant::now());
+            }
+        }
+        let ended = Instant::now();
+        let text = String::from_utf8_lossy(&received);
+        assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+        assert!(text.contains("transfer-encoding: chunked\r\n"), "{text}");
+        assert!(
+            text.contains("set-cookie: ticks=2; Path=/ticks\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("data: 2\n\n"), "{text}");
+        let early = ended.duration_since(first_event.expect("the first event arrives"));
+        assert!(
+            early >= Duration::from_millis(600),
+            "the first event arrived only {early:?} before the end of the body"
         );
     });
 }
