@@ -12,24 +12,30 @@
 
 use std::convert::Infallible;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures_core::Stream;
 use http::header::SET_COOKIE;
-use lambda_runtime::{FunctionResponse, LambdaEvent, MetadataPrelude, StreamResponse, service_fn};
-use serde_json::value::RawValue;
+use lambda_runtime::{MetadataPrelude, StreamResponse};
 
 use crate::app::App;
 use crate::chunks::Chunks;
 use crate::error::RunError;
-use crate::event::{self, EventError};
+use crate::event;
 use crate::response::{Body, Response};
 use crate::source::Source;
 
 /// Answers Lambda invocations with the official runtime, streaming where the source can.
+#[cfg(feature = "stream")]
 pub(crate) async fn serve(app: App) -> Result<(), RunError> {
+    use std::sync::Arc;
+
+    use lambda_runtime::{FunctionResponse, LambdaEvent, service_fn};
+    use serde_json::value::RawValue;
+
+    use crate::event::EventError;
+
     let app = Arc::new(app);
     let handler = service_fn(move |event: LambdaEvent<Box<RawValue>>| {
         let app = Arc::clone(&app);

@@ -275,6 +275,7 @@ mod error;
 mod event;
 pub mod extract;
 mod handler;
+#[cfg(any(feature = "local", feature = "stream"))]
 mod lambda_stream;
 #[cfg(feature = "local")]
 mod local;

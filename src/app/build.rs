@@ -420,7 +420,7 @@ fn check_handlers<'r>(
         };
         if registration.streams && table.settings.invoke_mode != spec::InvokeMode::Stream {
             let message = format!(
-                "handler `{handler}` streams its reply, but the app sends buffered replies: set `[app] invoke_mode = \"stream\"` (and the function's invoke mode to RESPONSE_STREAM)"
+                "handler `{handler}` streams its reply, but the app sends buffered replies: set `[app] invoke_mode = \"stream\"` (minik's `stream` feature) and the function's invoke mode to RESPONSE_STREAM"
             );
             let diagnostic = Diagnostic::at(
                 DiagnosticKind::StreamingHandler,

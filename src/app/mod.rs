@@ -306,7 +306,7 @@ impl App {
             max_body: self.table.largest_body(),
         };
         let Parsed { shape, request } = event::parse(event, options)?;
-        let response = match request {
+        let mut response = match request {
             Ok(mut request) => {
                 request.context = context;
                 self.call(request).await
@@ -317,7 +317,10 @@ impl App {
                 response
             }
         };
-        let response = self.buffer(response).await;
+        // A streamed body is collected: this reply is one payload.
+        if let Body::Stream(_) = response.body() {
+            response = self.buffer(response).await;
+        }
         Ok(event::reply(shape, &response))
     }
 

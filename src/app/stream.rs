@@ -1,12 +1,8 @@
 //! What the app does for streamed bodies: collecting them where a reply is buffered, and
-//! answering an event without collecting them, for `run`'s streaming mode.
-
-use std::sync::Arc;
+//! answering an event without collecting them, for `run`'s streaming mode and local mode.
 
 use super::App;
-use crate::event::{self, EventError, Parsed, ReplyShape};
-use crate::response::{Body, IntoResponse, Response, internal_error};
-use crate::spec::InvokeMode;
+use crate::response::{Body, Response, internal_error};
 use crate::stream::collect;
 
 /// The largest reply payload Lambda accepts from a buffered invocation: a streamed body is
@@ -14,11 +10,6 @@ use crate::stream::collect;
 const LAMBDA_MAX_REPLY: usize = 6 << 20;
 
 impl App {
-    /// Whether the routes file says `[app] invoke_mode = "stream"`.
-    pub(crate) fn streams(&self) -> bool {
-        self.table.settings.invoke_mode == InvokeMode::Stream
-    }
-
     /// `response` with a streamed body collected into one, for a buffered reply. A stream that
     /// fails, panics or outgrows Lambda's reply limit before its end gives a 500 in the app's
     /// error shape, since nothing was sent yet; the reason goes to the log.
@@ -40,30 +31,48 @@ impl App {
             }
         }
     }
+}
 
-    /// Answers an invocation payload with the response itself, its body not collected, and
-    /// the shape of its source's reply.
-    pub(crate) async fn answer(
-        &self,
-        event: &[u8],
-        context: Option<Arc<lambda_runtime::Context>>,
-    ) -> Result<(ReplyShape, Response), EventError> {
-        let options = event::Options {
-            base_path: self.table.settings.base_path.as_deref(),
-            max_body: self.table.largest_body(),
-        };
-        let Parsed { shape, request } = event::parse(event, options)?;
-        let response = match request {
-            Ok(mut request) => {
-                request.context = context;
-                self.call(request).await
-            }
-            Err(error) => {
-                let mut response = error.into_response();
-                self.finish(&mut response, false);
-                response
-            }
-        };
-        Ok((shape, response))
+/// What only streaming mode and local mode use.
+#[cfg(any(feature = "local", feature = "stream"))]
+mod answer {
+    use std::sync::Arc;
+
+    use crate::app::App;
+    use crate::event::{self, EventError, Parsed, ReplyShape};
+    use crate::response::{IntoResponse, Response};
+    use crate::spec::InvokeMode;
+
+    impl App {
+        /// Whether the routes file says `[app] invoke_mode = "stream"`.
+        pub(crate) fn streams(&self) -> bool {
+            self.table.settings.invoke_mode == InvokeMode::Stream
+        }
+
+        /// Answers an invocation payload with the response itself, its body not collected, and
+        /// the shape of its source's reply.
+        pub(crate) async fn answer(
+            &self,
+            event: &[u8],
+            context: Option<Arc<lambda_runtime::Context>>,
+        ) -> Result<(ReplyShape, Response), EventError> {
+            let options = event::Options {
+                base_path: self.table.settings.base_path.as_deref(),
+                max_body: self.table.largest_body(),
+            };
+            let Parsed { shape, request } = event::parse(event, options)?;
+            let response = match request {
+                Ok(mut request) => {
+                    request.context = context;
+                    self.call(request).await
+                }
+                Err(error) => {
+                    let mut response = error.into_response();
+                    self.finish(&mut response, false);
+                    response
+                }
+            };
+            Ok((shape, response))
+        }
     }
 }

@@ -99,6 +99,7 @@ pub(crate) struct ReplyShape {
 
 impl ReplyShape {
     /// The source that sent the request.
+    #[cfg(any(feature = "local", feature = "stream"))]
     pub(crate) fn source(&self) -> Source {
         self.source
     }

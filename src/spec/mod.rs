@@ -224,7 +224,11 @@ impl<'d> Compiler<'_, 'd> {
             const MODES: &[&str] = &["buffered", "stream"];
             match mode.value.as_ref() {
                 "buffered" => settings.invoke_mode = InvokeMode::Buffered,
-                "stream" => settings.invoke_mode = InvokeMode::Stream,
+                "stream" if cfg!(feature = "stream") => settings.invoke_mode = InvokeMode::Stream,
+                "stream" => {
+                    let message = "`invoke_mode = \"stream\"` needs minik's `stream` feature (`minik = { version = \"0.1\", features = [\"stream\"] }`)".to_owned();
+                    self.error(DiagnosticKind::InvalidValue, mode.span.clone(), message);
+                }
                 other => {
                     let mut message = format!("unknown invoke mode `{other}`");
                     let expected = || format!(", expected {}", list(MODES));

@@ -46,6 +46,7 @@ impl HttpBody {
     }
 
     /// The body of `bytes`.
+    #[cfg(feature = "local")]
     pub(crate) fn full(bytes: impl Into<Bytes>) -> Self {
         HttpBody::Full(Some(bytes.into()))
     }
