@@ -126,3 +126,16 @@ fn prefix_len(path: &str, base: &str) -> usize {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_len;
+
+    #[test]
+    fn the_base_path_is_removed_only_as_whole_segments() {
+        assert_eq!(prefix_len("/api/items", "/api"), 4);
+        assert_eq!(prefix_len("/api", "/api/"), 4);
+        assert_eq!(prefix_len("/apiary/items", "/api"), 0);
+        assert_eq!(prefix_len("/items", "/api"), 0);
+    }
+}

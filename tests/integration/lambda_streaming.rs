@@ -180,11 +180,21 @@ fn the_function_streams_the_prelude_then_chunks_as_they_come_and_survives_a_pani
         .unwrap();
         http_event["rawPath"] = "/ticks/1".into();
         http_event["requestContext"]["requestId"] = "inv-4".into();
+        // A REST API streams too (response transfer mode STREAM).
+        let mut rest_event: Value = serde_json::from_str(include_str!(
+            "../fixtures/events/aws_lambda_events/example-apigw-request.json"
+        ))
+        .unwrap();
+        rest_event["path"] = "/ticks/1".into();
+        rest_event["httpMethod"] = "GET".into();
+        rest_event["body"] = Value::Null;
+        rest_event["requestContext"]["requestId"] = "inv-5".into();
         let events = vec![
             url_event("/ticks/2", "inv-1"),
             url_event("/broken", "inv-2"),
             url_event("/ticks/1", "inv-3"),
             http_event,
+            rest_event,
         ];
         let (addr, mut posts) = runtime_api(events).await;
         let logs = std::env::temp_dir().join(format!("minik-streaming-{}.log", std::process::id()));
@@ -251,6 +261,14 @@ fn the_function_streams_the_prelude_then_chunks_as_they_come_and_survives_a_pani
         assert_eq!(reply["statusCode"], 200);
         assert_eq!(reply["body"], "event: tick\nid: 1\ndata: 1\n\n");
         assert_eq!(reply["cookies"][0], "ticks=1; Path=/ticks");
+
+        // 5. A REST API event: streamed, with the prelude.
+        let rest = next().await;
+        assert_eq!(rest.path, "/2018-06-01/runtime/invocation/inv-5/response");
+        assert_eq!(rest.headers["lambda-runtime-function-response-mode"], "streaming");
+        let prelude = br#"{"statusCode":200,"headers":{"content-type":"text/event-stream","cache-control":"no-cache"},"cookies":["ticks=1; Path=/ticks"]}"#;
+        let event = b"event: tick\nid: 1\ndata: 1\n\n";
+        assert_eq!(rest.body(), [&prelude[..], NULS, event].concat());
 
         drop(function);
         let logs_text = std::fs::read_to_string(&logs).unwrap();
