@@ -6,10 +6,16 @@
 //! with [`Response::stream`] streams too, but its type does not say so: in a buffered app its
 //! chunks are collected into one body before the reply is sent.
 //!
-//! How the chunks travel depends on where the app runs. On Lambda in streaming mode, a
-//! Function URL or a REST API gets them as they come, after a prelude with the status and the
-//! headers; the other sources cannot stream and get one buffered reply. Local `serve` sends
-//! them as they come, and the [test client](crate::TestClient) collects them.
+//! How the chunks travel depends on where the app runs. On Lambda in streaming mode (the
+//! routes file's `invoke_mode`, with minik's `stream` feature), a Function URL or a REST API
+//! gets them as they come, after a prelude with the status, headers and cookies; the other
+//! sources cannot stream and get one buffered reply. Local `serve --source url` (or `rest`)
+//! sends them as they come, an app served as a `tower::Service` always does, and the
+//! [test client](crate::TestClient) collects them.
+//!
+//! Where a reply is buffered, the stream is collected until it ends, up to Lambda's 6 MB
+//! reply limit (beyond it, or if the stream fails first, the answer is a 500): a stream that
+//! never ends (live events) belongs to an app in streaming mode behind a Function URL.
 //!
 //! # Examples
 //!
