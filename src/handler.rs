@@ -140,6 +140,15 @@ pub trait Handler<M>: Send + Sync + 'static {
     {
         None
     }
+
+    /// Whether the handler's return type streams its body, which needs a streaming app.
+    #[doc(hidden)]
+    fn streams() -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
 }
 
 /// A registered handler, its type erased.
@@ -249,6 +258,10 @@ macro_rules! impl_handler {
             fn body_extractor() -> Option<BodyExtractor> {
                 <L as FromRequest<M>>::body_extractor()
             }
+
+            fn streams() -> bool {
+                R::STREAMS
+            }
         }
 
         #[allow(non_snake_case, unused_variables)]
@@ -290,6 +303,10 @@ macro_rules! impl_handler {
             fn body_extractor() -> Option<BodyExtractor> {
                 <L as FromRequest<M>>::body_extractor()
             }
+
+            fn streams() -> bool {
+                R::STREAMS
+            }
         }
     };
 }
@@ -317,6 +334,10 @@ where
     fn path_schema() -> Option<Schema> {
         None
     }
+
+    fn streams() -> bool {
+        R::STREAMS
+    }
 }
 
 impl<F, R> Handler<(marker::IsSync,)> for F
@@ -330,5 +351,9 @@ where
 
     fn path_schema() -> Option<Schema> {
         None
+    }
+
+    fn streams() -> bool {
+        R::STREAMS
     }
 }

@@ -268,12 +268,15 @@
 #![forbid(unsafe_code)]
 
 mod app;
+mod chunks;
 mod config;
 mod diagnostic;
 mod error;
 mod event;
 pub mod extract;
 mod handler;
+#[cfg(any(feature = "local", feature = "stream"))]
+mod lambda_stream;
 #[cfg(feature = "local")]
 mod local;
 pub mod middleware;
@@ -284,8 +287,11 @@ mod router;
 mod runtime;
 mod source;
 mod spec;
+pub mod stream;
 mod test_client;
 
+#[cfg(feature = "tower")]
+pub use crate::app::ServiceBody;
 pub use crate::app::{App, AppBuilder};
 pub use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use crate::error::{Error, FieldError, FieldLocation, HttpError, Result, RunError};

@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper::body::{Bytes, Incoming};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
@@ -24,12 +24,15 @@ use crate::app::App;
 use crate::error::RunError;
 use crate::event::synth;
 use crate::source::Source;
+use crate::stream::hyper_body::{HttpBody, http_response};
 
 const USAGE: &str = "\
 usage: <binary> <command>
 
 commands (outside Lambda; on Lambda the binary answers invocations):
   invoke FILE        answer one event (a JSON file, or - for stdin) and print the reply
+                     (in streaming mode, a Function URL's or REST API's prelude, then the
+                     body as it streams)
   serve [--addr ADDR] [--source rest|http|alb|alb-multi|url]
                      serve HTTP on ADDR (default 127.0.0.1:3000); each request is sent to
                      the app as an event of that source (default http; alb-multi is an ALB
@@ -140,6 +143,9 @@ pub(crate) async fn main(
         }
         Command::Invoke(file) => {
             let event = read_event(&file)?;
+            if app.streams() {
+                return crate::lambda_stream::invoke(&app, &event, &mut std::io::stdout()).await;
+            }
             let reply = app
                 .respond(&event)
                 .await
@@ -276,7 +282,7 @@ async fn answer(
     events: Events,
     peer: SocketAddr,
     limits: Limits,
-) -> hyper::Response<Full<Bytes>> {
+) -> hyper::Response<HttpBody> {
     let started = std::time::Instant::now();
     let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let response = answer_inner(app, request, events, peer, limits).await;
@@ -297,7 +303,7 @@ async fn answer_inner(
     events: Events,
     peer: SocketAddr,
     limits: Limits,
-) -> hyper::Response<Full<Bytes>> {
+) -> hyper::Response<HttpBody> {
     let (parts, body) = request.into_parts();
     let read = Limited::new(body, limits.body_bytes).collect();
     let body = match tokio::time::timeout(limits.body, read).await {
@@ -320,29 +326,33 @@ async fn answer_inner(
         source_ip: &source_ip,
         multi_value: events.multi_value,
     };
-    let event = synth::event_for(events.source, &request);
-    match app
-        .respond(&serde_json::to_vec(&event).unwrap_or_default())
-        .await
-    {
+    let event = serde_json::to_vec(&synth::event_for(events.source, &request)).unwrap_or_default();
+    // As on Lambda in streaming mode, a Function URL's or a REST API's answer streams.
+    if app.streams() && matches!(events.source, Source::FunctionUrl | Source::RestApi) {
+        return match app.answer(&event, None).await {
+            Ok((_, response)) => http_response(response),
+            Err(error) => plain(502, &format!("the app refused the event: {error}")),
+        };
+    }
+    match app.respond(&event).await {
         Ok(reply) => from_reply(&reply),
         Err(error) => plain(502, &format!("the app refused the event: {error}")),
     }
 }
 
-fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
-    let mut response = hyper::Response::new(Full::new(Bytes::from(format!("{message}\n"))));
+fn plain(status: u16, message: &str) -> hyper::Response<HttpBody> {
+    let mut response = hyper::Response::new(HttpBody::full(format!("{message}\n")));
     *response.status_mut() =
         http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_GATEWAY);
     response
 }
 
 /// The HTTP response a reply payload stands for.
-fn from_reply(reply: &[u8]) -> hyper::Response<Full<Bytes>> {
+fn from_reply(reply: &[u8]) -> hyper::Response<HttpBody> {
     let Some((status, headers, body)) = synth::read_reply(reply) else {
         return plain(502, "the app's reply is not a valid reply");
     };
-    let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
+    let mut response = hyper::Response::new(HttpBody::full(body));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
     response

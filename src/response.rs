@@ -4,6 +4,7 @@ use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, SET_COOKIE};
 use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
+use crate::chunks::StreamBody;
 use crate::error::{Error, FieldError, HttpError};
 
 /// The body of a [`Response`].
@@ -17,13 +18,16 @@ pub enum Body {
     Text(String),
     /// Bytes, sent base64-encoded where the source needs it.
     Binary(Vec<u8>),
+    /// Chunks sent as they are produced, where the app streams; see
+    /// `minik::stream`.
+    Stream(StreamBody),
 }
 
 impl Body {
-    /// The body as bytes.
+    /// The body as bytes; empty for a stream, whose chunks are not here yet.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Body::Empty => &[],
+            Body::Empty | Body::Stream(_) => &[],
             Body::Text(text) => text.as_bytes(),
             Body::Binary(bytes) => bytes,
         }
@@ -169,6 +173,11 @@ impl Response {
 /// (text), `Vec<u8>` (binary), `()` (empty), [`StatusCode`], `(StatusCode, T)`, [`HttpError`],
 /// [`Error`] and `Result<T, E>` of any of these.
 pub trait IntoResponse {
+    /// Whether the type streams its body (`Streaming`,
+    /// `Sse`), so that `build()` can check the app's invoke mode.
+    #[doc(hidden)]
+    const STREAMS: bool = false;
+
     /// Converts `self` into a response.
     fn into_response(self) -> Response;
 }
@@ -235,6 +244,8 @@ impl IntoResponse for StatusCode {
 }
 
 impl<T: IntoResponse> IntoResponse for (StatusCode, T) {
+    const STREAMS: bool = T::STREAMS;
+
     fn into_response(self) -> Response {
         self.1.into_response().with_status(self.0)
     }
@@ -250,6 +261,8 @@ where
     V: TryInto<HeaderValue>,
     T: IntoResponse,
 {
+    const STREAMS: bool = T::STREAMS;
+
     fn into_response(self) -> Response {
         with_headers(self.1.into_response(), self.0)
     }
@@ -263,6 +276,8 @@ where
     V: TryInto<HeaderValue>,
     T: IntoResponse,
 {
+    const STREAMS: bool = T::STREAMS;
+
     fn into_response(self) -> Response {
         with_headers(self.2.into_response(), self.1).with_status(self.0)
     }
@@ -270,6 +285,8 @@ where
 
 /// A header map in front of a body: each of its names replaces the body's header of that name.
 impl<T: IntoResponse> IntoResponse for (HeaderMap, T) {
+    const STREAMS: bool = T::STREAMS;
+
     fn into_response(self) -> Response {
         with_header_map(self.1.into_response(), self.0)
     }
@@ -277,6 +294,8 @@ impl<T: IntoResponse> IntoResponse for (HeaderMap, T) {
 
 /// A status, a header map and a body.
 impl<T: IntoResponse> IntoResponse for (StatusCode, HeaderMap, T) {
+    const STREAMS: bool = T::STREAMS;
+
     fn into_response(self) -> Response {
         with_header_map(self.2.into_response(), self.1).with_status(self.0)
     }
@@ -350,6 +369,8 @@ impl IntoResponse for Error {
 }
 
 impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
+    const STREAMS: bool = T::STREAMS || E::STREAMS;
+
     fn into_response(self) -> Response {
         match self {
             Ok(value) => value.into_response(),

@@ -115,6 +115,10 @@ pub async fn run(app: impl IntoApp) -> Result<(), RunError> {
         }
     }
     let app = app.into_app()?;
+    #[cfg(feature = "stream")]
+    if on_lambda && app.streams() {
+        return crate::lambda_stream::serve(app).await;
+    }
     if on_lambda {
         return serve_lambda(app).await;
     }

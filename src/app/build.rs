@@ -44,6 +44,8 @@ struct Registration {
     states: Vec<StateNeed>,
     query: Option<Vec<FieldShape>>,
     body: Option<BodyExtractor>,
+    /// The handler's return type streams its body.
+    streams: bool,
     caller: &'static Location<'static>,
 }
 
@@ -226,6 +228,7 @@ impl AppBuilder {
             states: H::state_needs(),
             query: H::query_fields(),
             body: H::body_extractor(),
+            streams: H::streams(),
             caller: Location::caller(),
         });
         self
@@ -353,7 +356,7 @@ impl AppBuilder {
         if !diagnostics.is_empty() {
             return Err(Diagnostics::new(diagnostics));
         }
-        let bound = table
+        let bound: Arc<[Bound]> = table
             .routes_by_id()
             .iter()
             .map(|route| Bound {
@@ -374,7 +377,7 @@ impl AppBuilder {
             debug: table.settings.debug,
         };
         Ok(App {
-            table,
+            table: Arc::new(table),
             bound,
             state,
             errors,
@@ -415,6 +418,19 @@ fn check_handlers<'r>(
             diagnostics.push(diagnostic);
             continue;
         };
+        if registration.streams && table.settings.invoke_mode != spec::InvokeMode::Stream {
+            let message = format!(
+                "handler `{handler}` streams its reply, but the app sends buffered replies: set `[app] invoke_mode = \"stream\"` (minik's `stream` feature) and the function's invoke mode to RESPONSE_STREAM"
+            );
+            let diagnostic = Diagnostic::at(
+                DiagnosticKind::StreamingHandler,
+                source,
+                span.clone(),
+                message,
+            )
+            .with_code_note(registration.caller, "handler registered here");
+            diagnostics.push(diagnostic);
+        }
         let Some(route) = reference.route else {
             continue;
         };

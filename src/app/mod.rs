@@ -8,6 +8,9 @@
 mod build;
 mod contract;
 mod errors;
+mod stream;
+#[cfg(feature = "tower")]
+mod tower;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +20,8 @@ use tracing::Instrument;
 
 pub use self::build::AppBuilder;
 use self::errors::ErrorWriter;
+#[cfg(feature = "tower")]
+pub use self::tower::ServiceBody;
 use crate::error::HttpError;
 use crate::event::{self, EventError, Parsed};
 use crate::handler::BoxedHandler;
@@ -31,11 +36,13 @@ use crate::spec::{self, Cors, Route, RouteTable};
 /// Built with [`App::from_file`] or [`App::from_toml`], then [`AppBuilder::handler`] for each
 /// handler and [`AppBuilder::build`], which checks the file and the handlers against each other
 /// and reports every mismatch at once.
-#[derive(Debug)]
+///
+/// Cloning an app is cheap: the clones share it.
+#[derive(Debug, Clone)]
 pub struct App {
-    table: RouteTable,
+    table: Arc<RouteTable>,
     /// What each route runs, by route id.
-    bound: Vec<Bound>,
+    bound: Arc<[Bound]>,
     /// `AppBuilder::state`; `None` when there is none, so that requests do not carry it.
     state: Option<Arc<http::Extensions>>,
     errors: ErrorWriter,
@@ -299,7 +306,7 @@ impl App {
             max_body: self.table.largest_body(),
         };
         let Parsed { shape, request } = event::parse(event, options)?;
-        let response = match request {
+        let mut response = match request {
             Ok(mut request) => {
                 request.context = context;
                 self.call(request).await
@@ -310,6 +317,10 @@ impl App {
                 response
             }
         };
+        // A streamed body is collected: this reply is one payload.
+        if let Body::Stream(_) = response.body() {
+            response = self.buffer(response).await;
+        }
         Ok(event::reply(shape, &response))
     }
 

@@ -56,6 +56,8 @@ pub(crate) struct AppDecl<'i> {
     pub(crate) max_body: Option<Located<'i>>,
     /// `errors`: the shape of error answers, `"minik"` or `"problem"`.
     pub(crate) errors: Option<Located<'i>>,
+    /// `invoke_mode`: how `run` answers Lambda, `"buffered"` or `"stream"`.
+    pub(crate) invoke_mode: Option<Located<'i>>,
 }
 
 /// The declared type of a path parameter, as written in `params`.
@@ -165,6 +167,7 @@ const APP_KEYS: &[&str] = &[
     "middleware",
     "max_body",
     "errors",
+    "invoke_mode",
 ];
 const ROUTE_KEYS: &[&str] = &[
     "path",

@@ -135,6 +135,10 @@ impl Reader<'_> {
                 "errors" => {
                     app.errors = self.string(value, "`\"minik\"` or `\"problem\"` for `errors`")
                 }
+                "invoke_mode" => {
+                    app.invoke_mode =
+                        self.string(value, "`\"buffered\"` or `\"stream\"` for `invoke_mode`")
+                }
                 other => self.unknown_key(key, other, APP_KEYS, "in `[app]`"),
             }
         }

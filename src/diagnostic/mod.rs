@@ -154,6 +154,9 @@ pub enum DiagnosticKind {
     UnusedMiddleware,
     /// A handler takes a `State<T>` that no `.state(..)` gives.
     MissingState,
+    /// A handler whose reply streams (its type is `minik::stream::Streaming` or `Sse`) in an
+    /// app whose `[app] invoke_mode` is not `"stream"`.
+    StreamingHandler,
     /// Two `.state(..)` calls give values of the same type.
     DuplicateState,
     /// The routes file, or a part of it, is beyond one of minik's limits (its size, for one).

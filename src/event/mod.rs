@@ -97,6 +97,14 @@ pub(crate) struct ReplyShape {
     multi_value: bool,
 }
 
+impl ReplyShape {
+    /// The source that sent the request.
+    #[cfg(any(feature = "local", feature = "stream"))]
+    pub(crate) fn source(&self) -> Source {
+        self.source
+    }
+}
+
 /// Why an invocation payload is not an HTTP request minik can answer.
 ///
 /// The invocation fails with this error (Lambda reports it to the caller); no HTTP response is

@@ -147,7 +147,8 @@ impl Serialize for Cookies<'_> {
 /// The response payload Lambda returns to the source.
 pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
     let (body, is_base64_encoded) = match response.body() {
-        Body::Empty => (std::borrow::Cow::Borrowed(""), false),
+        // A stream is collected before a buffered reply is written (`App::respond`).
+        Body::Empty | Body::Stream(_) => (std::borrow::Cow::Borrowed(""), false),
         Body::Text(text) => (std::borrow::Cow::Borrowed(text.as_str()), false),
         Body::Binary(bytes) => (
             base64::engine::general_purpose::STANDARD

@@ -58,12 +58,24 @@ pub(crate) enum ErrorStyle {
     Problem,
 }
 
+/// How `run` answers Lambda invocations (`[app] invoke_mode`): the function's invoke mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum InvokeMode {
+    /// One reply payload per invocation (the default).
+    #[default]
+    Buffered,
+    /// A Function URL's or REST API's reply streamed as it is produced.
+    Stream,
+}
+
 /// `[app]` settings, validated.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
     pub(crate) debug: bool,
     /// `[app] errors`.
     pub(crate) errors: ErrorStyle,
+    /// `[app] invoke_mode`.
+    pub(crate) invoke_mode: InvokeMode,
     /// `[app] max_body`, or [`DEFAULT_MAX_BODY`].
     pub(crate) max_body: usize,
     /// `[app] base_path`: a prefix removed from request paths before routing.
@@ -186,6 +198,7 @@ impl<'d> Compiler<'_, 'd> {
         let mut settings = Settings {
             debug: app.debug,
             errors: ErrorStyle::Minik,
+            invoke_mode: InvokeMode::Buffered,
             max_body: DEFAULT_MAX_BODY,
             base_path: None,
             headers: HeaderMap::new(),
@@ -204,6 +217,23 @@ impl<'d> Compiler<'_, 'd> {
                     let expected = || format!(", expected {}", list(STYLES));
                     message.push_str(&suggestion(other, STYLES).unwrap_or_else(expected));
                     self.error(DiagnosticKind::InvalidValue, errors.span.clone(), message);
+                }
+            }
+        }
+        if let Some(mode) = &app.invoke_mode {
+            const MODES: &[&str] = &["buffered", "stream"];
+            match mode.value.as_ref() {
+                "buffered" => settings.invoke_mode = InvokeMode::Buffered,
+                "stream" if cfg!(feature = "stream") => settings.invoke_mode = InvokeMode::Stream,
+                "stream" => {
+                    let message = "`invoke_mode = \"stream\"` needs minik's `stream` feature (`minik = { version = \"0.1\", features = [\"stream\"] }`)".to_owned();
+                    self.error(DiagnosticKind::InvalidValue, mode.span.clone(), message);
+                }
+                other => {
+                    let mut message = format!("unknown invoke mode `{other}`");
+                    let expected = || format!(", expected {}", list(MODES));
+                    message.push_str(&suggestion(other, MODES).unwrap_or_else(expected));
+                    self.error(DiagnosticKind::InvalidValue, mode.span.clone(), message);
                 }
             }
         }

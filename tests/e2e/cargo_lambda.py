@@ -210,11 +210,52 @@ def main():
                                input=open(os.path.join(EVENTS, "alb-hello.json"), "rb").read())
         check("invoke - reads the event from stdin", piped.returncode == 0
               and json.loads(piped.stdout)["statusDescription"] == "200 OK", piped.stderr)
+
+        stop(function)
+        streaming_example(port, env, processes)
     finally:
         for process in reversed(processes):
             stop(process)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 0 if results["failed"] == 0 else 1
+
+
+def streaming_example(port, env, processes):
+    """The streaming example (`invoke_mode = "stream"`) under the same emulator, which reads a
+    streamed reply whole: a Function URL event's body arrives complete after the prelude, an
+    HTTP request (an HTTP API event for minik, which cannot stream) gets one buffered reply."""
+    build = subprocess.run(["cargo", "build", "--quiet", "--example", "streaming"], cwd=ROOT, timeout=1200)
+    if build.returncode != 0:
+        check("the streaming example builds", False)
+        return
+    binary = os.path.join(ROOT, "target", "debug", "examples", "streaming")
+    log = open(os.path.join(ROOT, "target", "e2e-streaming.log"), "w")
+    function = subprocess.Popen([binary], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    processes.append(function)
+    events = os.path.join(ROOT, "examples", "streaming", "events")
+
+    def streamed(name):
+        command = ["cargo", "lambda", "invoke", "-A", "127.0.0.1", "-P", str(port), "--data-file",
+                   os.path.join(events, name)]
+        return subprocess.run(command, capture_output=True, timeout=60)
+
+    ticks = b"event: tick\nid: 1\ndata: 1\n\nevent: tick\nid: 2\ndata: 2\n\nevent: tick\nid: 3\ndata: 3\n\n"
+    done = streamed("url-ticks.json")
+    check("a Function URL event is answered with the streamed events", done.returncode == 0
+          and done.stdout.startswith(ticks), done.stdout + done.stderr)
+    done = streamed("url-export.json")
+    lines = done.stdout.split(b"\n")
+    check("the streamed CSV export is larger than a buffered reply may be", done.returncode == 0
+          and len(done.stdout) > 6 * 1024 * 1024 and lines[0] == b"id,name,price_cents"
+          and lines[200_000].startswith(b"199999,"), (len(done.stdout), done.stderr))
+    done = streamed("url-broken.json")
+    check("a stream that panics ends after its first chunk", done.stdout.startswith(b"first chunk\n")
+          and b"{" not in done.stdout, done.stdout + done.stderr)
+    status, headers, body = http(port, "GET", "/ticks/3")
+    check("an HTTP request through the emulator gets the events buffered", status == 200 and body == ticks
+          and headers.get("content-type") == "text/event-stream", (status, headers, body))
+    check("the streaming function is still running", function.poll() is None)
+    stop(function)
 
 
 if __name__ == "__main__":
