@@ -3,8 +3,8 @@
 //! same app runs in a container (ECS, Fargate, Lambda Web Adapter) or in any tower stack.
 //!
 //! ```sh
-//! cargo run --example tower                  # then: curl --compressed localhost:3000/hello/ada
-//! cargo run --example tower -- 0.0.0.0:8080
+//! cargo run --example tower -- serve            # http://127.0.0.1:3000 (--addr 0.0.0.0:8080)
+//! curl --compressed localhost:3000/hello/ada    # {"hello":"ada"}
 //! ```
 
 #[path = "../quickstart/app.rs"]
@@ -23,8 +23,10 @@ use tower_http::timeout::TimeoutLayer;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let addr: SocketAddr = match std::env::args().nth(1) {
-        Some(addr) => addr.parse()?,
+    // `serve [--addr ADDR]`, as the other examples' local mode reads it.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let addr: SocketAddr = match args.iter().position(|arg| arg == "--addr") {
+        Some(at) => args.get(at + 1).ok_or("--addr needs an address")?.parse()?,
         None => ([127, 0, 0, 1], 3000).into(),
     };
     // `build()` reports every mismatch of the routes file and the handlers at once.
