@@ -15,46 +15,15 @@ Run from the repository root: python3 tests/e2e/cargo_lambda.py
 """
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import ROOT, TARGET, check, free_port, stop, summary, wait_for_port
+
 EVENTS = os.path.join(ROOT, "examples", "quickstart", "events")
-# Where cargo writes: CARGO_TARGET_DIR when set (relative to the root, as cargo reads it).
-TARGET = os.path.join(ROOT, os.environ.get("CARGO_TARGET_DIR", "target"))
 FUNCTION = "_"  # the name cargo-lambda gives a function started outside it
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-        print(f"ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return True
-        except OSError:
-            time.sleep(0.2)
-    return False
 
 
 def http(port, method, path, body=None, headers=None):
@@ -74,20 +43,6 @@ def invoke(port, event_file):
         return done.returncode, json.loads(done.stdout)
     except ValueError:
         return done.returncode, done.stdout + done.stderr
-
-
-def stop(process):
-    """Stops a process started here and everything it started."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
 
 
 def main():
@@ -216,8 +171,7 @@ def main():
     finally:
         for process in reversed(processes):
             stop(process)
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 0 if results["failed"] == 0 else 1
+    return summary()
 
 
 def streaming_example(port, env, processes):

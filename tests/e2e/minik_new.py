@@ -17,20 +17,10 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGET = os.path.join(ROOT, os.environ.get("CARGO_TARGET_DIR", "target"))
+from harness import ROOT, TARGET, check, summary
+
 FILES = ["Cargo.toml", "routes.toml", "src/lib.rs", "src/main.rs", "tests/routes.rs", "template.yaml",
          ".github/workflows/ci.yml", ".gitignore"]
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-        print(f"ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
 
 
 def run(command, cwd, env=None, timeout=1800):
@@ -91,8 +81,7 @@ def main():
                 print(f"     bootstrap: {os.path.getsize(bootstrap)} bytes")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 0 if results["failed"] == 0 else 1
+    return summary()
 
 
 if __name__ == "__main__":

@@ -30,31 +30,19 @@ import json
 import os
 import re
 import shlex
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import tomllib
 import urllib.error
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import ROOT, check, free_port, stop, summary, wait_for_port
+
 SKIP = re.compile(r"^<!--\s*not run:\s*(\S.*?)\s*-->$")
 # A comment after a command: whitespace, `#`, whitespace (a `#` inside a word is not one).
 COMMENT = re.compile(r"\s+#\s+(.*)$")
 PATH_OPTIONS = {"--path", "--template-file", "--manifest-path"}
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-        print(f"ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
 
 
 def blocks(source, lines):
@@ -119,36 +107,6 @@ def named_files(command):
         if previous in PATH_OPTIONS or ("/" in word and re.search(r"\.(json|toml|yaml|rs|py)$", word)):
             named.append(word)
     return named
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return True
-        except OSError:
-            time.sleep(0.5)
-    return False
-
-
-def stop(process):
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
 
 
 def curl(command, port):
@@ -220,7 +178,7 @@ def run_block(where, lines, log):
                 server = subprocess.Popen(["bash", "-c", f"{command} --addr 127.0.0.1:{port}"], cwd=ROOT,
                                           stdout=log, stderr=log, start_new_session=True)
                 servers.append(server)
-                check(f"{where}: {command}", wait_for_port(port, server, 900), "did not start listening")
+                check(f"{where}: {command}", wait_for_port(port, 900, server), "did not start listening")
             else:
                 done = subprocess.run(["bash", "-c", command], cwd=ROOT, stdout=log, stderr=log, timeout=1800)
                 check(f"{where}: {command}", done.returncode == 0, f"exit {done.returncode}; see {log.name}")
@@ -295,8 +253,7 @@ def main():
     finally:
         for created in untracked() - before:
             os.remove(os.path.join(ROOT, created))
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 0 if results["failed"] == 0 else 1
+    return summary()
 
 
 if __name__ == "__main__":

@@ -19,21 +19,11 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGET = os.path.join(ROOT, os.environ.get("CARGO_TARGET_DIR", "target"))
+from harness import ROOT, TARGET, check, summary
+
 VENV = os.path.join(ROOT, "target", "sam-cli")
 SAM = os.path.join(VENV, "bin", "sam")
 TEMPLATES = ["examples/template.yaml", "examples/template-every-source.yaml"]
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-        print(f"ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
 
 
 def install_sam():
@@ -78,8 +68,7 @@ def main():
             kind = subprocess.run(["file", "-b", bootstrap], capture_output=True, text=True).stdout \
                 if shutil.which("file") else ""
             print(f"     bootstrap: {os.path.getsize(bootstrap)} bytes {kind.strip()}")
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 0 if results["failed"] == 0 else 1
+    return summary()
 
 
 if __name__ == "__main__":
