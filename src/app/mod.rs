@@ -294,11 +294,25 @@ impl App {
         event: &[u8],
         context: Option<Arc<lambda_runtime::Context>>,
     ) -> Result<Vec<u8>, EventError> {
+        let payload = self
+            .respond_payload(&bytes::Bytes::copy_from_slice(event), context)
+            .await?;
+        Ok(event::reply(payload.shape, payload.response))
+    }
+
+    /// Answers one invocation payload held in shared bytes (as the Lambda runtime receives
+    /// them, which the request then keeps without a copy), with a reply that is serialized
+    /// once, by whoever writes it out.
+    pub(crate) async fn respond_payload(
+        &self,
+        event: &bytes::Bytes,
+        context: Option<Arc<lambda_runtime::Context>>,
+    ) -> Result<event::ReplyPayload, EventError> {
         let options = event::Options {
             base_path: self.table.settings.base_path.as_deref(),
             max_body: self.table.largest_body(),
         };
-        let Parsed { shape, request } = event::parse(event, options)?;
+        let Parsed { shape, request } = event::parse_shared(event, options)?;
         let response = match request {
             Ok(mut request) => {
                 request.context = context;
@@ -310,7 +324,7 @@ impl App {
                 response
             }
         };
-        Ok(event::reply(shape, &response))
+        Ok(event::ReplyPayload { shape, response })
     }
 
     /// The app's defaults: errors in the app's shape (details only in debug mode),
