@@ -19,9 +19,9 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
+import selectors
+import socket
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -48,96 +48,104 @@ def quickstart_event():
 EVENT = quickstart_event()
 
 
-class Run:
-    """What one run saw, stamped with `time.perf_counter_ns`."""
-
-    def __init__(self):
-        self.first_next = None
-        self.reply_at = None
-        self.reply = None
-        self.done = threading.Event()
-        self.served = False
+REQUEST_ID = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        run = self.server.current
-        if self.path != "/2018-06-01/runtime/invocation/next":
-            self.send_error(404)
-            return
-        if run.first_next is None:
-            run.first_next = time.perf_counter_ns()
-        if run.served:
-            # The second poll: the run is over, the process is killed while it waits.
-            run.done.wait(5)
-            return
-        run.served = True
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(EVENT)))
-        self.send_header("Lambda-Runtime-Aws-Request-Id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd")
-        self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 30_000))
-        self.send_header("Lambda-Runtime-Invoked-Function-Arn",
-                         "arn:aws:lambda:us-east-1:123456789012:function:quickstart")
-        self.send_header("Lambda-Runtime-Trace-Id",
-                         "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
-        self.end_headers()
-        self.wfile.write(EVENT)
-
-    def do_POST(self):
-        run = self.server.current
-        length = int(self.headers.get("Content-Length", "0"))
-        body = self.rfile.read(length)
-        if run.reply_at is None:
-            run.reply_at = time.perf_counter_ns()
-            run.reply = (self.path, body)
-        self.send_response(202)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-        run.done.set()
+def next_response():
+    """The Runtime API's answer to `GET /next`: the event, with the invocation's headers."""
+    deadline = int(time.time() * 1000) + 30_000
+    head = (
+        "HTTP/1.1 200 OK\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(EVENT)}\r\n"
+        f"Lambda-Runtime-Aws-Request-Id: {REQUEST_ID}\r\n"
+        f"Lambda-Runtime-Deadline-Ms: {deadline}\r\n"
+        "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:quickstart\r\n"
+        "Lambda-Runtime-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1\r\n"
+        "\r\n"
+    )
+    return head.encode() + EVENT
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
+def requests_in(buffer):
+    """Complete HTTP requests at the start of `buffer`: ([(method, path, body)], rest)."""
+    found = []
+    while b"\r\n\r\n" in buffer:
+        head, rest = buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        method, path, _ = lines[0].split(" ", 2)
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+        if len(rest) < length:
+            break
+        found.append((method, path, rest[:length]))
+        buffer = rest[length:]
+    return found, buffer
 
-    def handle_error(self, request, client_address):
-        pass  # a killed process resets its connection: expected, not worth a traceback
 
-
-def start_server():
-    server = Server(("127.0.0.1", 0), Handler)
-    server.current = Run()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def one_run(server, binary):
-    """Spawns `binary` against the fake Runtime API: (ms to first GET /next, ms to reply, reply)."""
-    run = Run()
-    server.current = run
+def one_run(binary):
+    """Spawns `binary` against a fake Runtime API of its own, served by this thread alone (no
+    other thread to wait for): (ms to first GET /next, ms to the reply, (path, reply))."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
     env = dict(os.environ,
-               AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}",
+               AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{listener.getsockname()[1]}",
                AWS_LAMBDA_FUNCTION_NAME="quickstart", AWS_LAMBDA_FUNCTION_MEMORY_SIZE="128",
                AWS_LAMBDA_FUNCTION_VERSION="$LATEST", AWS_LAMBDA_LOG_STREAM_NAME="stream",
                AWS_LAMBDA_LOG_GROUP_NAME="group")
+    first_next = reply_at = reply = None
+    served = False
+    buffers = {}
     start = time.perf_counter_ns()
     child = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    finished = run.done.wait(10)
+    limit = time.monotonic() + 10
+    while reply is None and time.monotonic() < limit:
+        for key, _ in selector.select(timeout=0.5):
+            if key.fileobj is listener:
+                connection, _ = listener.accept()
+                connection.setblocking(False)
+                selector.register(connection, selectors.EVENT_READ)
+                buffers[connection] = b""
+                continue
+            connection = key.fileobj
+            data = connection.recv(65536)
+            if not data:
+                selector.unregister(connection)
+                connection.close()
+                continue
+            requests, buffers[connection] = requests_in(buffers[connection] + data)
+            for method, path, body in requests:
+                now = time.perf_counter_ns()
+                if method == "GET" and path == "/2018-06-01/runtime/invocation/next":
+                    if first_next is None:
+                        first_next = now
+                    if not served:
+                        served = True
+                        connection.sendall(next_response())
+                elif method == "POST" and reply is None:
+                    reply_at, reply = now, (path, body)
+                    connection.sendall(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n")
     child.kill()
     child.wait()
-    if not finished or run.first_next is None:
+    for key in list(selector.get_map().values()):
+        key.fileobj.close()
+    selector.close()
+    if reply is None:
         raise SystemExit(f"{binary}: no reply within 10 s")
-    return (run.first_next - start) / 1e6, (run.reply_at - start) / 1e6, run.reply
+    return (first_next - start) / 1e6, (reply_at - start) / 1e6, reply
 
 
 def check(reply):
     path, body = reply
-    assert path.endswith("/8476a536-e9f4-11e8-9739-2dfe598c3fcd/response"), path
+    assert path.endswith(f"/{REQUEST_ID}/response"), path
     reply = json.loads(body)
     assert reply["statusCode"] == 200, reply
     assert json.loads(reply["body"]) == {"hello": "world"}, reply
@@ -160,18 +168,16 @@ def build():
 def measure(runs=40):
     """Medians and p90s of both contenders, alternating: {name: {...}}."""
     binaries = build()
-    server = start_server()
     times = {name: ([], []) for name in binaries}
     for name, binary in binaries.items():  # one warm-up run each: the page cache, the server
-        check(one_run(server, binary)[2])
+        check(one_run(binary)[2])
     for i in range(runs):
         order = list(binaries.items()) if i % 2 == 0 else list(binaries.items())[::-1]
         for name, binary in order:
-            to_next, to_reply, reply = one_run(server, binary)
+            to_next, to_reply, reply = one_run(binary)
             check(reply)
             times[name][0].append(to_next)
             times[name][1].append(to_reply)
-    server.shutdown()
     return {name: {"next_median": statistics.median(a), "next_p90": p90(a),
                    "reply_median": statistics.median(b), "reply_p90": p90(b), "runs": len(a)}
             for name, (a, b) in times.items()}
@@ -180,8 +186,7 @@ def measure(runs=40):
 def main():
     if "--check" in sys.argv:
         binary = sys.argv[sys.argv.index("--check") + 1]
-        server = start_server()
-        to_next, to_reply, reply = one_run(server, binary)
+        to_next, to_reply, reply = one_run(binary)
         print(f"first GET /next after {to_next:.2f} ms, reply after {to_reply:.2f} ms")
         print(reply[0], reply[1].decode())
         check(reply)

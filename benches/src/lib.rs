@@ -47,6 +47,10 @@ path = "/articles/{author}/{year}"
 methods = ["GET"]
 handler = "articles"
 params = { year = "int" }
+
+[[route]]
+path = "/{rest+}"
+handler = "rest"
 "#;
 
 pub mod minik_app {
@@ -73,6 +77,10 @@ pub mod minik_app {
         Json(json!({ "author_name": author, "year": year }))
     }
 
+    fn rest(Path(rest): Path<String>) -> Json<Value> {
+        Json(json!({ "path": rest }))
+    }
+
     pub fn app() -> App {
         App::from_toml("bench.toml", super::EVENT_ROUTES)
             .handler("message", message)
@@ -80,6 +88,7 @@ pub mod minik_app {
             .handler("events", events)
             .handler("post_events", post_events)
             .handler("articles", articles)
+            .handler("rest", rest)
             .build()
             .unwrap()
     }
@@ -112,6 +121,10 @@ pub mod axum_app {
         Json(json!({ "author_name": author, "year": year }))
     }
 
+    async fn rest(Path(rest): Path<String>) -> Json<Value> {
+        Json(json!({ "path": rest }))
+    }
+
     pub fn router() -> Router {
         // lambda_http puts the REST API stage in front of the path unless told not to; minik
         // routes on the path the client sent. Ask lambda_http for the same.
@@ -124,20 +137,27 @@ pub mod axum_app {
             .route("/events/{location}", any(events))
             .route("/events", post(post_events).put(post_events))
             .route("/articles/{author}/{year}", get(articles))
+            .route("/{*rest}", any(rest))
     }
 
     /// One event through lambda_http exactly as `lambda_http::run` does it: the event bytes
     /// parsed as `LambdaRequest`, the axum router called through lambda_http's adapter, the
     /// `LambdaResponse` serialized.
     pub fn respond(router: &Router, event: &[u8]) -> Vec<u8> {
+        try_respond(router, event).expect("lambda_http parses the event")
+    }
+
+    /// As [`respond`], `None` for an event lambda_http does not read (VPC Lattice's) or
+    /// panics on (the runtime would then fail the invocation).
+    pub fn try_respond(router: &Router, event: &[u8]) -> Option<Vec<u8>> {
         use lambda_http::request::LambdaRequest;
         use lambda_http::{Adapter, LambdaEvent, Service};
-        let request: LambdaRequest =
-            serde_json::from_slice(event).expect("lambda_http parses the event");
+        let request: LambdaRequest = serde_json::from_slice(event).ok()?;
         let mut adapter: Adapter<'_, _, Router> = Adapter::from(router.clone());
         let event = LambdaEvent::new(request, lambda_http::Context::default());
-        let response = super::ready(adapter.call(event)).expect("axum answers");
-        serde_json::to_vec(&response).expect("the response serializes")
+        let call = std::panic::AssertUnwindSafe(|| super::ready(adapter.call(event)));
+        let response = std::panic::catch_unwind(call).ok()?.expect("axum answers");
+        Some(serde_json::to_vec(&response).expect("the response serializes"))
     }
 }
 
@@ -164,6 +184,44 @@ pub fn events() -> Vec<(&'static str, Vec<u8>)> {
         )
     })
     .collect()
+}
+
+/// Every event of `tests/fixtures/events` (all sources, all sizes, HTTP or not), as
+/// `(directory/file, bytes)`, in a stable order.
+pub fn all_fixtures() -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/events");
+    let mut files = Vec::new();
+    for sub in std::fs::read_dir(&dir).expect("the fixtures") {
+        let sub = sub.expect("a directory entry").path();
+        if !sub.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&sub).expect("a fixture directory") {
+            let file = file.expect("a directory entry").path();
+            if file.extension().is_some_and(|e| e == "json") {
+                let name = format!(
+                    "{}/{}",
+                    sub.file_name().unwrap().to_string_lossy(),
+                    file.file_name().unwrap().to_string_lossy()
+                );
+                files.push((name, std::fs::read(&file).expect("a fixture")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Installs the subscriber `minik::run` installs on Lambda (the fmt format, `INFO`, no time,
+/// no target), writing to nowhere: the run path is measured with the request span enabled, as
+/// it is on Lambda.
+pub fn install_run_subscriber() {
+    let _ = minik::tracing::subscriber::fmt()
+        .with_target(false)
+        .without_time()
+        .with_max_level(minik::tracing::subscriber::filter::LevelFilter::INFO)
+        .with_writer(std::io::sink)
+        .try_init();
 }
 
 /// The JSON body a handler gives for each event, to check every contender's reply.
