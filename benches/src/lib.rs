@@ -278,22 +278,56 @@ pub fn github_routes_file() -> String {
     file
 }
 
-/// The GitHub set in matchit: one entry per path, its value the methods it accepts.
-pub fn github_matchit() -> matchit::Router<Vec<String>> {
-    let mut by_path: Vec<(String, Vec<String>)> = Vec::new();
-    for (method, path) in github_routes() {
-        let template: Vec<String> = path
-            .split('/')
-            .map(|s| {
-                s.strip_prefix(':')
-                    .map_or_else(|| s.to_owned(), |name| format!("{{{name}}}"))
-            })
-            .collect();
-        let template = template.join("/");
-        match by_path.iter_mut().find(|(p, _)| *p == template) {
-            Some((_, methods)) => methods.push(method),
-            None => by_path.push((template, vec![method])),
+/// A GitHub path (`:name` parameters) in the `{name}` syntax that minik, matchit and axum share.
+fn braced(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
         }
+        match segment.strip_prefix(':') {
+            Some(name) => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+            None => out.push_str(segment),
+        }
+    }
+    out
+}
+
+/// The GitHub set by path: each path's methods, in the order of the list.
+pub fn github_paths() -> Vec<(String, Vec<String>)> {
+    let mut order = Vec::new();
+    let mut by_path: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (method, path) in github_routes() {
+        let path = braced(&path);
+        by_path
+            .entry(path.clone())
+            .or_insert_with(|| {
+                order.push(path);
+                Vec::new()
+            })
+            .push(method);
+    }
+    order
+        .into_iter()
+        .map(|path| {
+            let methods = by_path.remove(&path).unwrap();
+            (path, methods)
+        })
+        .collect()
+}
+
+/// The GitHub set in matchit, as its documentation shows: the routes grouped by path in a
+/// `HashMap`, then one `insert` per path, its value the methods the path accepts.
+pub fn github_matchit() -> matchit::Router<Vec<String>> {
+    let mut by_path: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (method, path) in github_routes() {
+        by_path.entry(braced(&path)).or_default().push(method);
     }
     let mut router = matchit::Router::new();
     for (path, methods) in by_path {
@@ -302,6 +336,79 @@ pub fn github_matchit() -> matchit::Router<Vec<String>> {
             .expect("matchit accepts the GitHub set");
     }
     router
+}
+
+/// The GitHub set as an axum `Router`, as axum's documentation shows: one `route` per path,
+/// with a handler for each of its methods.
+pub fn github_axum() -> axum::Router {
+    use axum::routing::{MethodFilter, MethodRouter};
+    async fn handler() {}
+    let mut router = axum::Router::new();
+    for (path, methods) in github_paths() {
+        let mut on = MethodRouter::new();
+        for method in methods {
+            let method: axum::http::Method = method.parse().expect("a method");
+            let filter = MethodFilter::try_from(method).expect("a method axum routes");
+            on = on.on(filter, handler);
+        }
+        router = router.route(&path, on);
+    }
+    router
+}
+
+/// A request path for a route path: parameters filled in (`42` for the `int` ones).
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|segment| match segment.strip_prefix('{') {
+            Some(name) if github_param_type(name.trim_end_matches('}')).is_some() => "42".into(),
+            Some(name) => format!("v-{}", name.trim_end_matches('}')),
+            None => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Requests over every route of the GitHub set: a hit for every route; misses for every path,
+/// its first segment changed and one segment added (those that no route takes); and a 405 for
+/// every path, with a method it does not accept.
+pub struct GithubRequests {
+    pub hits: Vec<(String, String)>,
+    pub misses: Vec<(String, String)>,
+    pub not_allowed: Vec<(String, String)>,
+}
+
+pub fn github_requests() -> GithubRequests {
+    let router = github_matchit();
+    let paths = github_paths();
+    let mut hits = Vec::new();
+    let mut misses = Vec::new();
+    let mut not_allowed = Vec::new();
+    for (path, methods) in &paths {
+        let request = concrete(path);
+        for method in methods {
+            hits.push((method.clone(), request.clone()));
+        }
+        let first_changed = match request.split_once('/').map(|(_, rest)| rest) {
+            Some(rest) => format!("/x{rest}"),
+            None => continue,
+        };
+        for miss in [first_changed, format!("{request}/extra")] {
+            if router.at(&miss).is_err() {
+                misses.push(("GET".to_owned(), miss));
+            }
+        }
+        let other = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+            .into_iter()
+            .find(|m| !methods.iter().any(|x| x == m));
+        if let Some(method) = other {
+            not_allowed.push((method.to_owned(), request));
+        }
+    }
+    GithubRequests {
+        hits,
+        misses,
+        not_allowed,
+    }
 }
 
 /// Twenty requests over the GitHub set, from shallow to deep, static and with parameters.
