@@ -5,7 +5,7 @@
     python3 benches/coldstart.py --check BINARY  # one run of BINARY, its replies printed
 
 Both binaries are built with the release profile of benches/Cargo.toml (fat LTO, one codegen
-unit, stripped), minik's without local mode (`--no-default-features`), as a Lambda deployment
+unit, stripped; in target/lambda), minik's without local mode (`--no-default-features`), as a Lambda deployment
 ships. Each run spawns the binary against a fake Lambda Runtime API on loopback (this script:
 it answers `GET /2018-06-01/runtime/invocation/next` with a real API Gateway event and records
 the reply the function posts), and measures spawn -> first `GET /next` (the init phase: the
@@ -26,7 +26,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 EVENT_FILE = os.path.join(ROOT, "tests", "fixtures", "events", "aws_lambda_events", "example-apigw-v2-request-iam.json")
-RELEASE = os.path.join(HERE, "target", "release")
+# A target directory of their own: `cargo bench` writes its builds of the same binaries (bench
+# profile: no LTO, not stripped) to target/release.
+TARGET = os.path.join(HERE, "target", "lambda")
+RELEASE = os.path.join(TARGET, "release")
 
 
 def quickstart_event():
@@ -158,7 +161,7 @@ def p90(values):
 
 def build():
     for args in (["--bin", "axum_quickstart"], ["--bin", "minik_quickstart", "--no-default-features"]):
-        subprocess.run(["cargo", "build", "--release", *args], cwd=HERE, check=True)
+        subprocess.run(["cargo", "build", "--release", "--target-dir", TARGET, *args], cwd=HERE, check=True)
     # The Lambda-only build is copied aside: the default build of the same name replaces it.
     lambda_only = os.path.join(RELEASE, "minik_quickstart_lambda")
     os.replace(os.path.join(RELEASE, "minik_quickstart"), lambda_only)

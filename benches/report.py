@@ -3,6 +3,7 @@
 
     python3 benches/report.py              # about fifteen minutes on 2 cores
     python3 benches/report.py --passes 1   # one pass of the router benches instead of nine
+    python3 benches/report.py --no-bench   # the benches' last results; cold start, sizes, memory anew
 
 Every figure is a ratio against the peer measured in the same run, contenders interleaved:
 
@@ -27,7 +28,7 @@ from benchmarks_md import rewrite_section
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRITERION = os.path.join(HERE, "target", "criterion")
-RELEASE = os.path.join(HERE, "target", "release")
+RELEASE = coldstart.RELEASE
 
 
 def run(*command, **kwargs):
@@ -63,7 +64,8 @@ def middle(values):
 
 def run_path_rows():
     """The run path over every HTTP event: the worst event against each peer, and a detail table."""
-    run("cargo", "bench", "--bench", "run_path")
+    if BENCH:
+        run("cargo", "bench", "--bench", "run_path")
     with open(os.path.join(HERE, "target", "run_path.json")) as f:
         result = json.load(f)
     events = result["events"]
@@ -105,7 +107,8 @@ def coldstart_rows(runs):
 def router_rows(passes):
     runs = []
     for _ in range(passes):
-        run("cargo", "bench", "--bench", "router", "--", "--warm-up-time", "0.5", "--measurement-time", "1")
+        if BENCH:
+            run("cargo", "bench", "--bench", "router", "--", "--warm-up-time", "0.5", "--measurement-time", "1")
         lines = []
         for kind, what in [("hits", "a hit on every route"), ("misses", "misses from every path"),
                            ("405", "a 405 on every path")]:
@@ -134,7 +137,7 @@ def size_and_memory_rows():
     # coldstart.measure built both Lambda binaries (minik's without local mode).
     axum_size = os.path.getsize(os.path.join(RELEASE, "axum_quickstart"))
     lambda_only = os.path.getsize(os.path.join(RELEASE, "minik_quickstart_lambda"))
-    run("cargo", "build", "--release", "--bin", "minik_quickstart")
+    run("cargo", "build", "--release", "--target-dir", coldstart.TARGET, "--bin", "minik_quickstart")
     with_local = os.path.getsize(os.path.join(RELEASE, "minik_quickstart"))
     rows = [
         ("binary size: minik quickstart, Lambda only, vs lambda_http + axum",
@@ -142,7 +145,7 @@ def size_and_memory_rows():
         ("binary size: minik quickstart with local mode (default) vs lambda_http + axum",
          f"{with_local / 1024:.0f} KiB", f"{axum_size / 1024:.0f} KiB", with_local / axum_size, 1.0, "-"),
     ]
-    run("cargo", "build", "--release", "--bin", "peak_memory")
+    run("cargo", "build", "--release", "--target-dir", coldstart.TARGET, "--bin", "peak_memory")
     peaks = {}
     for contender in ["minik", "lambda_http+axum"]:
         out = run(os.path.join(RELEASE, "peak_memory"), contender)
@@ -152,8 +155,15 @@ def size_and_memory_rows():
     return rows
 
 
+# `--no-bench`: the run path and router lines from the last run of their benches (the cold
+# start, sizes and memory are measured again).
+BENCH = "--no-bench" not in sys.argv
+
+
 def main():
     passes = int(sys.argv[sys.argv.index("--passes") + 1]) if "--passes" in sys.argv else 9
+    if not BENCH:
+        passes = 1
     run_path, rounds, detail = run_path_rows()
     cold = coldstart_rows(40)
     router = router_rows(passes)
