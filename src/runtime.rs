@@ -174,6 +174,11 @@ struct Payloads(Arc<Mutex<Vec<(String, bytes::Bytes)>>>);
 impl Payloads {
     fn put(&self, request_id: &str, payload: bytes::Bytes) {
         let mut payloads = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // An invocation the runtime fails before the handler runs never takes its payload:
+        // past more invocations than can be in flight at once, the oldest is dropped.
+        if payloads.len() >= MAX_IN_FLIGHT {
+            payloads.remove(0);
+        }
         payloads.push((request_id.to_owned(), payload));
     }
 
@@ -183,6 +188,9 @@ impl Payloads {
         Some(payloads.swap_remove(index).1)
     }
 }
+
+/// Far more invocations than one Lambda execution environment runs at once.
+const MAX_IN_FLIGHT: usize = 1024;
 
 /// The JSON the runtime reads in place of the payload: the handler's `()` event.
 const PLACEHOLDER: &[u8] = b"null";
@@ -264,5 +272,19 @@ mod tests {
         assert_eq!(payloads.take("second").as_deref(), Some(&event[..]));
         assert_eq!(payloads.take("first").as_deref(), Some(&event[..]));
         assert_eq!(payloads.take("first"), None);
+    }
+
+    /// Payloads no handler takes (the runtime failed the invocation first) do not pile up.
+    #[test]
+    fn payloads_never_taken_are_dropped_oldest_first() {
+        let payloads = Payloads::default();
+        for i in 0..MAX_IN_FLIGHT + 10 {
+            payloads.put(&i.to_string(), bytes::Bytes::from(i.to_string()));
+        }
+        assert_eq!(payloads.take("0"), None);
+        assert_eq!(payloads.take("9"), None);
+        assert_eq!(payloads.take("10").as_deref(), Some(&b"10"[..]));
+        let last = (MAX_IN_FLIGHT + 9).to_string();
+        assert_eq!(payloads.take(&last).as_deref(), Some(last.as_bytes()));
     }
 }
