@@ -42,10 +42,14 @@ def count(*args):
 def main():
     build()
     rows = []
-    for event in ["rest-v1", "http-api-v2", "alb-multi-value"]:
-        minik, axum, floor = (count("per-event", who, event, 1000) for who in ["minik", "axum", "floor"])
-        rows.append((f"per event, {event}, vs lambda_http + axum", minik, axum, 0.5))
-        rows.append((f"per event, {event}, vs floor", minik, floor, 1.0))
+    # The run path (what `minik::run` does per invocation, its subscriber installed), against
+    # the peers and against the path `run` took before its payload layer.
+    for event in ["rest-v1", "http-api-v2", "alb-multi-value", "lambda_http/alb_health_check.json"]:
+        minik, previous, axum, floor = (count("per-event", who, event, 1000)
+                                        for who in ["minik", "previous", "axum", "floor"])
+        rows.append((f"run path, {event}, vs lambda_http + axum", minik, axum, 0.5))
+        rows.append((f"run path, {event}, vs floor", minik, floor, 1.0))
+        rows.append((f"run path, {event}, vs the path before the payload layer", minik, previous, None))
     for kind, n in [("hits", 20), ("misses", 10)]:
         minik, matchit = (count("lookup", who, kind, 2000) for who in ["minik", "matchit"])
         rows.append((f"lookup, {n} {kind}, vs matchit", minik, matchit, 1.5))

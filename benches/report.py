@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
-"""Runs every benchmark and measurement of BENCHMARKS.md and rewrites it.
+"""Runs every benchmark and measurement of BENCHMARKS.md and rewrites its table.
 
-    python3 benches/report.py            # about fifteen minutes on 2 cores
-    python3 benches/report.py --passes 1 # one pass of the benches instead of nine
-    python3 benches/report.py --no-bench # the table from the last criterion run
+    python3 benches/report.py              # about fifteen minutes on 2 cores
+    python3 benches/report.py --passes 1   # one pass of the router benches instead of nine
+    python3 benches/report.py --no-bench   # the benches' last results; cold start, sizes, memory anew
 
-Criterion races each contender in the same group of the same run; the table reports medians
-and ratios against the peer measured in that run. The benches run in several passes and each
-line's ratio is the median of its passes' (the figures shown are those of that pass). Binary
-sizes are of stripped release builds (LTO, one codegen unit, as one ships to Lambda); peak
-memory is the VmHWM of a process that answers 10,000 events.
+Every figure is a ratio against the peer measured in the same run, contenders interleaved:
+
+- the run path (`benches/run_path.rs`): what `minik::run` does per invocation, against
+  lambda_http + axum and the floor, over every HTTP event of tests/fixtures/events;
+- the cold start (`coldstart.py`): the quickstart's Lambda binary against its lambda_http + axum
+  twin, spawned against a fake Runtime API, alternating;
+- lookups and builds (`benches/router.rs`, criterion, in passes; a line's ratio is the median
+  of its passes');
+- binary size and peak memory, both binaries built with the release profile of
+  benches/Cargo.toml (fat LTO, one codegen unit, stripped).
 """
 import json
 import os
@@ -18,10 +23,12 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
+import coldstart
 from benchmarks_md import rewrite_section
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRITERION = os.path.join(HERE, "target", "criterion")
+RELEASE = coldstart.RELEASE
 
 
 def run(*command, **kwargs):
@@ -50,52 +57,71 @@ def target_cell(target):
     return "-" if target is None else f"≤ {target}x"
 
 
-def timed_rows():
-    """The timed lines of one criterion run: (name, minik ns, peer ns, target)."""
-    rows = []
-    for event in ["rest-v1", "http-api-v2", "alb-multi-value"]:
-        group = f"per_event/{event}"
-        minik, axum, floor = (median_ns(group, f) for f in ["minik", "lambda_http+axum", "floor"])
-        rows.append((f"per event, {event}: minik vs lambda_http + axum", minik, axum, 0.5))
-        rows.append((f"per event, {event}: minik vs floor (Value parse + to_vec)", minik, floor, 1.0))
-    for kind in ["hits", "misses"]:
-        group = f"lookup/github/{kind}"
-        count = 20 if kind == "hits" else 10
-        rows.append((f"lookup, GitHub set, {count} {kind}: minik vs matchit", median_ns(group, "minik"),
-                     median_ns(group, "matchit"), 1.5))
-    # Building the table is part of the cold start, which has its own target (issue 18); the
-    # routes file is read by toml's own parser since issue 14.
-    rows.append(("startup, GitHub set (203 routes): minik from TOML vs matchit",
-                 median_ns("startup/github", "minik"), median_ns("startup/github", "matchit"), None))
-    rows.append(("scale: 4 lookups at 10,000 routes vs at 10 routes", median_ns("lookup/scale", "minik/10000"),
-                 median_ns("lookup/scale", "minik/10"), 1.5))
-    return rows
-
-
 def middle(values):
     """The median of an odd number of values (the lower middle one of an even number)."""
     return sorted(values)[(len(values) - 1) // 2]
 
 
-def main():
-    # `--no-bench` rebuilds the table from the last criterion run (the sizes and memory are
-    # always measured again); `--passes N` runs the benches N times (9 by default).
-    bench = "--no-bench" not in sys.argv
-    passes = int(sys.argv[sys.argv.index("--passes") + 1]) if "--passes" in sys.argv else 9
-    # The machines this runs on are shared: a contender measured a few seconds after its peer
-    # can find the machine up to 2x slower. Each pass races the contenders of every group
-    # once, briefly (half a second of warm-up, one of measurement, so that the contenders of
-    # a group are measured close together); a line's ratio is the median of its passes'
-    # ratios, so that one slow stretch does not decide a verdict. Nine short passes rather
-    # than five of twice the length: one pass's ratio of the hits moved between 0.72x and
-    # 1.19x within minutes, and the median of more pairs measured closer together moves less.
-    runs, scales = [], []
-    for _ in range(passes if bench else 1):
-        if bench:
-            run("cargo", "bench", "--bench", "per_event", "--bench", "router", "--",
-                "--warm-up-time", "0.5", "--measurement-time", "1")
-        runs.append(timed_rows())
-        scales.append({n: median_ns("lookup/scale", f"minik/{n}") for n in [10, 100, 1000, 10000]})
+def run_path_rows():
+    """The run path over every HTTP event: the worst event against each peer, and a detail table."""
+    if BENCH:
+        run("cargo", "bench", "--bench", "run_path")
+    with open(os.path.join(HERE, "target", "run_path.json")) as f:
+        result = json.load(f)
+    events = result["events"]
+    rows = []
+    raced = [e for e in events if e["vs_axum"] is not None]
+    worst = max(raced, key=lambda e: e["vs_axum"])
+    over = sum(1 for e in raced if e["vs_axum"] > 0.5)
+    rows.append((f"run path vs lambda_http + axum, {len(raced)} HTTP events it reads: worst event "
+                 f"({worst['event']}, {worst['bytes']:,} B); {over} over target",
+                 fmt_time(worst["minik_ns"]), fmt_time(worst["axum_ns"]), worst["vs_axum"], 0.5,
+                 f"best {min(e['vs_axum'] for e in raced):.2f}x, median {middle([e['vs_axum'] for e in raced]):.2f}x"))
+    worst = max(events, key=lambda e: e["vs_floor"])
+    over = [e for e in events if e["vs_floor"] > 1.0]
+    rows.append((f"run path vs floor (Value parse + to_vec), all {len(events)} HTTP events: worst event "
+                 f"({worst['event']}, {worst['bytes']:,} B); {len(over)} over target",
+                 fmt_time(worst["minik_ns"]), fmt_time(worst["floor_ns"]), worst["vs_floor"], 1.0,
+                 f"best {min(e['vs_floor'] for e in events):.2f}x, median {middle([e['vs_floor'] for e in events]):.2f}x"))
+    detail = "\n".join(
+        f"| {e['event']} | {e['bytes']:,} | {e['status']} | {fmt_time(e['minik_ns'])} | {e['vs_floor']:.2f}x | "
+        + ("-" if e["vs_axum"] is None else f"{e['vs_axum']:.2f}x") + " |"
+        for e in sorted(events, key=lambda e: e["bytes"]))
+    return rows, result["rounds"], detail
+
+
+def coldstart_rows(runs):
+    results = coldstart.measure(runs)
+    mine, peer = results["minik"], results["lambda_http+axum"]
+    rows = []
+    for key, what in [("next", "spawn → first GET /next"), ("reply", "spawn → first reply posted")]:
+        ratio = mine[f"{key}_median"] / peer[f"{key}_median"]
+        rows.append((f"cold start, {what}: minik quickstart vs lambda_http + axum ({mine['runs']} runs each, "
+                     "alternating; median, p90)",
+                     f"{mine[f'{key}_median']:.2f} ms, {mine[f'{key}_p90']:.2f} ms",
+                     f"{peer[f'{key}_median']:.2f} ms, {peer[f'{key}_p90']:.2f} ms", ratio, 0.9,
+                     f"p90 {mine[f'{key}_p90'] / peer[f'{key}_p90']:.2f}x"))
+    return rows
+
+
+def router_rows(passes):
+    runs = []
+    for _ in range(passes):
+        if BENCH:
+            run("cargo", "bench", "--bench", "router", "--", "--warm-up-time", "0.5", "--measurement-time", "1")
+        lines = []
+        for kind, what in [("hits", "a hit on every route"), ("misses", "misses from every path"),
+                           ("405", "a 405 on every path")]:
+            group = f"lookup/github/{kind}"
+            lines.append((f"lookups, GitHub set, {what}: minik vs matchit", median_ns(group, "minik"),
+                          median_ns(group, "matchit"), 1.5))
+        lines.append(("build, GitHub set (203 routes): minik from TOML vs matchit",
+                      median_ns("startup/github", "minik"), median_ns("startup/github", "matchit"), None))
+        lines.append(("build, GitHub set (203 routes): minik from TOML vs axum Router",
+                      median_ns("startup/github", "minik"), median_ns("startup/github", "axum"), None))
+        lines.append(("scale: 4 lookups at 10,000 routes vs at 10 routes", median_ns("lookup/scale", "minik/10000"),
+                      median_ns("lookup/scale", "minik/10"), 1.5))
+        runs.append(lines)
     rows = []
     for lines in zip(*runs):
         name, _, _, target = lines[0]
@@ -104,45 +130,67 @@ def main():
         _, mine, peer, _ = next(line for line in lines if line[1] / line[2] == ratio)
         each = ", ".join(f"{line[1] / line[2]:.2f}x" for line in lines)
         rows.append((name, fmt_time(mine), fmt_time(peer), ratio, target, each))
-    scale = {n: middle([one[n] for one in scales]) for n in scales[0]}
+    return rows
 
-    # Binary sizes: the quickstart as a Lambda binary, and its lambda_http + axum twin.
-    release = os.path.join(HERE, "target", "release")
-    run("cargo", "build", "--release", "--bin", "axum_quickstart")
-    axum_size = os.path.getsize(os.path.join(release, "axum_quickstart"))
-    run("cargo", "build", "--release", "--bin", "minik_quickstart", "--no-default-features")
-    lambda_only = os.path.getsize(os.path.join(release, "minik_quickstart"))
-    run("cargo", "build", "--release", "--bin", "minik_quickstart")
-    with_local = os.path.getsize(os.path.join(release, "minik_quickstart"))
-    rows.append(("binary size (stripped): minik quickstart, Lambda only, vs lambda_http + axum",
-                 f"{lambda_only / 1024:.0f} KiB", f"{axum_size / 1024:.0f} KiB", lambda_only / axum_size, 1.0, "-"))
-    rows.append(("binary size (stripped): minik quickstart with local mode (default) vs lambda_http + axum",
-                 f"{with_local / 1024:.0f} KiB", f"{axum_size / 1024:.0f} KiB", with_local / axum_size, 1.0, "-"))
 
-    # Peak memory answering 10,000 events.
-    run("cargo", "build", "--release", "--bin", "peak_memory")
+def size_and_memory_rows():
+    # coldstart.measure built both Lambda binaries (minik's without local mode).
+    axum_size = os.path.getsize(os.path.join(RELEASE, "axum_quickstart"))
+    lambda_only = os.path.getsize(os.path.join(RELEASE, "minik_quickstart_lambda"))
+    run("cargo", "build", "--release", "--target-dir", coldstart.TARGET, "--bin", "minik_quickstart")
+    with_local = os.path.getsize(os.path.join(RELEASE, "minik_quickstart"))
+    rows = [
+        ("binary size: minik quickstart, Lambda only, vs lambda_http + axum",
+         f"{lambda_only / 1024:.0f} KiB", f"{axum_size / 1024:.0f} KiB", lambda_only / axum_size, 1.0, "-"),
+        ("binary size: minik quickstart with local mode (default) vs lambda_http + axum",
+         f"{with_local / 1024:.0f} KiB", f"{axum_size / 1024:.0f} KiB", with_local / axum_size, 1.0, "-"),
+    ]
+    run("cargo", "build", "--release", "--target-dir", coldstart.TARGET, "--bin", "peak_memory")
     peaks = {}
     for contender in ["minik", "lambda_http+axum"]:
-        out = run(os.path.join(release, "peak_memory"), contender)
+        out = run(os.path.join(RELEASE, "peak_memory"), contender)
         peaks[contender] = int(out.rsplit("peak RSS", 1)[1].split()[0])
     rows.append(("peak memory, 10,000 events (VmHWM): minik vs lambda_http + axum", f"{peaks['minik']} KiB",
                  f"{peaks['lambda_http+axum']} KiB", peaks["minik"] / peaks["lambda_http+axum"], 1.0, "-"))
+    return rows
+
+
+# `--no-bench`: the run path and router lines from the last run of their benches (the cold
+# start, sizes and memory are measured again).
+BENCH = "--no-bench" not in sys.argv
+
+
+def main():
+    passes = int(sys.argv[sys.argv.index("--passes") + 1]) if "--passes" in sys.argv else 9
+    if not BENCH:
+        passes = 1
+    run_path, rounds, detail = run_path_rows()
+    cold = coldstart_rows(40)
+    router = router_rows(passes)
+    sizes = size_and_memory_rows()
+    rows = run_path + cold + router + sizes
 
     rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
     table = "\n".join(
         f"| {name} | {mine} | {peer} | {ratio:.2f}x | {each} | {target_cell(target)} | {verdict(ratio, target)} |"
         for name, mine, peer, ratio, target, each in rows)
-    scale_line = ", ".join(f"{n:,} routes: {fmt_time(t)}" for n, t in scale.items())
     results = f"""Last run: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {cpu}, {os.cpu_count()} cores, \
-{platform.system()} {platform.release()}, {rustc}; {len(runs)} passes of the benches, each line's ratio \
-the median of its passes' ratios.
+{platform.system()} {platform.release()}, {rustc}. Run path: {rounds} interleaved rounds, each event's ratio \
+the median of its rounds'. Cold start: 40 alternating runs of each binary. Lookups and builds: {passes} \
+passes of criterion, each line's ratio the median of its passes'. Binaries: the release profile of \
+benches/Cargo.toml (fat LTO, one codegen unit, stripped) for both.
 
-| measure | minik | peer | ratio | each pass | target | verdict |
+| measure | minik | peer | ratio | detail | target | verdict |
 |---|---|---|---|---|---|---|
 {table}
 
-Scale (4 lookups, median of the passes' medians): {scale_line}.
+The run path, event by event (smallest first; ratios against the floor and lambda_http + axum,
+"-" where lambda_http does not read the event or panics on it):
+
+| event | bytes | status | minik | vs floor | vs lambda_http + axum |
+|---|---|---|---|---|---|
+{detail}
 """
     # The table lives between two markers in BENCHMARKS.md; the prose around it is kept.
     rewrite_section("results", results)

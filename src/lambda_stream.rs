@@ -42,17 +42,16 @@ pub(crate) async fn serve(app: App) -> Result<(), RunError> {
         async move {
             let request_id = event.context.request_id.clone();
             let context = Arc::new(event.context);
-            let payload = event.payload.get().as_bytes();
-            let (shape, response) = app.answer(payload, Some(context)).await?;
+            let payload = Bytes::copy_from_slice(event.payload.get().as_bytes());
+            let (shape, response) = app.answer(&payload, Some(context)).await?;
             if matches!(shape.source(), Source::FunctionUrl | Source::RestApi) {
                 return Ok(FunctionResponse::StreamingResponse(streaming(
                     response, request_id,
                 )));
             }
+            // As in buffered mode: the reply is serialized once, by the runtime.
             let response = app.buffer(response).await;
-            // As in buffered mode: the reply is JSON minik serialized itself.
-            let reply = String::from_utf8(event::reply(shape, &response)).unwrap_or_default();
-            let reply = RawValue::from_string(reply).map_err(|e| EventError::new(e.to_string()))?;
+            let reply = event::ReplyPayload { shape, response };
             Ok::<_, EventError>(FunctionResponse::BufferedResponse(reply))
         }
     });
@@ -143,14 +142,14 @@ pub(crate) async fn invoke(
     out: &mut impl std::io::Write,
 ) -> Result<(), RunError> {
     let (shape, response) = app
-        .answer(event, None)
+        .answer(&Bytes::copy_from_slice(event), None)
         .await
         .map_err(|e| RunError::new(format!("invalid event: {e}")))?;
     let failed = |e: std::io::Error| RunError::new(format!("cannot write the reply: {e}"));
     if !matches!(shape.source(), Source::FunctionUrl | Source::RestApi) {
         let response = app.buffer(response).await;
         let reply: serde_json::Value =
-            serde_json::from_slice(&event::reply(shape, &response)).unwrap_or_default();
+            serde_json::from_slice(&event::reply(shape, response)).unwrap_or_default();
         let reply = serde_json::to_string_pretty(&reply).unwrap_or_default();
         return writeln!(out, "{reply}").map_err(failed);
     }

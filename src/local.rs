@@ -329,7 +329,7 @@ async fn answer_inner(
     let event = serde_json::to_vec(&synth::event_for(events.source, &request)).unwrap_or_default();
     // As on Lambda in streaming mode, a Function URL's or a REST API's answer streams.
     if app.streams() && matches!(events.source, Source::FunctionUrl | Source::RestApi) {
-        return match app.answer(&event, None).await {
+        return match app.answer(&event.into(), None).await {
             Ok((_, response)) => http_response(response),
             Err(error) => plain(502, &format!("the app refused the event: {error}")),
         };

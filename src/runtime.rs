@@ -1,9 +1,10 @@
 //! Running an app: on Lambda through the official runtime, or in local mode outside it.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 
-use lambda_runtime::{Diagnostic as LambdaDiagnostic, LambdaEvent, service_fn};
-use serde_json::value::RawValue;
+use lambda_runtime::tower::{Layer, Service};
+use lambda_runtime::{Diagnostic as LambdaDiagnostic, LambdaEvent, LambdaInvocation, service_fn};
 
 use crate::app::{App, AppBuilder};
 use crate::diagnostic::Diagnostics;
@@ -131,24 +132,163 @@ pub async fn run(app: impl IntoApp) -> Result<(), RunError> {
     ))
 }
 
-/// Answers Lambda invocations with the official runtime.
+/// Answers Lambda invocations with the official runtime, which stays in charge of the Runtime
+/// API (the `next` polls, the response and error posts, the context headers, its tracing
+/// span). [`PayloadLayer`] hands the invocation's raw bytes to the handler, which answers with
+/// [`App::respond_payload`] on them: the event is read once, and the reply serialized once, by
+/// the runtime.
 async fn serve_lambda(app: App) -> Result<(), RunError> {
     let app = Arc::new(app);
-    let handler = service_fn(move |event: LambdaEvent<Box<RawValue>>| {
+    let payloads = Payloads::default();
+    let taken = payloads.clone();
+    let handler = service_fn(move |event: LambdaEvent<()>| {
         let app = Arc::clone(&app);
+        let payload = taken.take(&event.context.request_id);
         async move {
-            let context = Arc::new(event.context);
-            let reply = app
-                .respond_with_context(event.payload.get().as_bytes(), Some(context))
-                .await?;
-            // The reply is JSON minik serialized itself: handing it over as a raw value spares
-            // the runtime a parse and a second serialization.
-            let reply = String::from_utf8(reply).unwrap_or_default();
-            let reply = RawValue::from_string(reply).map_err(|e| EventError::new(e.to_string()))?;
-            Ok::<_, EventError>(reply)
+            let payload =
+                payload.ok_or_else(|| EventError::new("the invocation has no payload"))?;
+            app.respond_payload(&payload, Some(Arc::new(event.context)))
+                .await
         }
     });
-    lambda_runtime::run(handler)
+    lambda_runtime::Runtime::new(handler)
+        .layer(PayloadLayer { payloads })
+        .layer(lambda_runtime::layers::TracingLayer::new())
+        .run()
         .await
         .map_err(|error| RunError::new(format!("the Lambda runtime stopped: {error}")))
+}
+
+/// What [`run`] does with one invocation's payload on Lambda, without the Runtime API: the
+/// payload's bytes in, the bytes the runtime posts as the response out (an error when the
+/// payload is not an HTTP request). Not API: it is public for minik's benchmarks, which
+/// measure the path every invocation takes, and may change at any time.
+#[doc(hidden)]
+pub async fn answer_invocation(app: &App, payload: bytes::Bytes) -> Result<Vec<u8>, EventError> {
+    let reply = app.respond_payload(&payload, None).await?;
+    // As the runtime writes a buffered response out.
+    serde_json::to_vec(&reply).map_err(|error| EventError::new(error.to_string()))
+}
+
+/// The raw payloads of the invocations in flight, by request id, from [`PayloadLayer`] to the
+/// handler.
+#[derive(Clone, Default)]
+struct Payloads(Arc<Mutex<Vec<(String, bytes::Bytes)>>>);
+
+impl Payloads {
+    fn put(&self, request_id: &str, payload: bytes::Bytes) {
+        let mut payloads = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // An invocation the runtime fails before the handler runs never takes its payload:
+        // past more invocations than can be in flight at once, the oldest is dropped.
+        if payloads.len() >= MAX_IN_FLIGHT {
+            payloads.remove(0);
+        }
+        payloads.push((request_id.to_owned(), payload));
+    }
+
+    fn take(&self, request_id: &str) -> Option<bytes::Bytes> {
+        let mut payloads = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = payloads.iter().position(|(id, _)| id == request_id)?;
+        Some(payloads.swap_remove(index).1)
+    }
+}
+
+/// Far more invocations than one Lambda execution environment runs at once.
+const MAX_IN_FLIGHT: usize = 1024;
+
+/// The JSON the runtime reads in place of the payload: the handler's `()` event.
+const PLACEHOLDER: &[u8] = b"null";
+
+/// A layer over the runtime's own services that takes each invocation's payload as it came
+/// from the Runtime API and leaves `null` in its place, so that the runtime neither parses nor
+/// validates it: minik reads it once, in place.
+struct PayloadLayer {
+    payloads: Payloads,
+}
+
+impl<S> Layer<S> for PayloadLayer {
+    type Service = PayloadService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        PayloadService {
+            inner,
+            payloads: self.payloads.clone(),
+        }
+    }
+}
+
+/// The service of [`PayloadLayer`].
+struct PayloadService<S> {
+    inner: S,
+    payloads: Payloads,
+}
+
+impl<S: Service<LambdaInvocation>> Service<LambdaInvocation> for PayloadService<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut invocation: LambdaInvocation) -> S::Future {
+        let payload =
+            std::mem::replace(&mut invocation.body, bytes::Bytes::from_static(PLACEHOLDER));
+        self.payloads.put(&invocation.context.request_id, payload);
+        self.inner.call(invocation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runtime's services below the layer see `null`; the handler takes the payload as it
+    /// came, by its request id, once.
+    #[test]
+    fn the_payload_layer_hands_the_raw_payload_to_the_handler() {
+        let payloads = Payloads::default();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let below = {
+            let seen = Arc::clone(&seen);
+            lambda_runtime::tower::service_fn(move |invocation: LambdaInvocation| {
+                seen.lock().unwrap().push(invocation.body.clone());
+                std::future::ready(Ok::<(), EventError>(()))
+            })
+        };
+        let mut service = PayloadLayer {
+            payloads: payloads.clone(),
+        }
+        .layer(below);
+        let event = br#"{"rawPath": "/", "requestContext": {"http": {"method": "GET"}}}"#;
+        for id in ["first", "second"] {
+            let mut context = lambda_runtime::Context::default();
+            context.request_id = id.to_owned();
+            let invocation = LambdaInvocation {
+                parts: http::Response::new(()).into_parts().0,
+                body: bytes::Bytes::from_static(event),
+                context,
+            };
+            drop(service.call(invocation));
+        }
+        assert_eq!(*seen.lock().unwrap(), [PLACEHOLDER, PLACEHOLDER]);
+        assert_eq!(payloads.take("second").as_deref(), Some(&event[..]));
+        assert_eq!(payloads.take("first").as_deref(), Some(&event[..]));
+        assert_eq!(payloads.take("first"), None);
+    }
+
+    /// Payloads no handler takes (the runtime failed the invocation first) do not pile up.
+    #[test]
+    fn payloads_never_taken_are_dropped_oldest_first() {
+        let payloads = Payloads::default();
+        for i in 0..MAX_IN_FLIGHT + 10 {
+            payloads.put(&i.to_string(), bytes::Bytes::from(i.to_string()));
+        }
+        assert_eq!(payloads.take("0"), None);
+        assert_eq!(payloads.take("9"), None);
+        assert_eq!(payloads.take("10").as_deref(), Some(&b"10"[..]));
+        let last = (MAX_IN_FLIGHT + 9).to_string();
+        assert_eq!(payloads.take(&last).as_deref(), Some(last.as_bytes()));
+    }
 }

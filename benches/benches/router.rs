@@ -1,27 +1,31 @@
-//! The router: lookups over the GitHub API set against matchit (hits and misses), building the
-//! table against building matchit's, and lookup time as the table grows. Every iteration
-//! checks its result; minik's lookups parse the `int` parameters they declare.
+//! The router: lookups over every route of the GitHub API set against matchit (hits, misses and
+//! 405s), building the table against building matchit's and axum's `Router`, and lookup time as
+//! the table grows. Every iteration checks its result; minik's lookups parse the `int`
+//! parameters they declare.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use minik::{Method, RouteTable};
+use minik::{MatchError, Method, RouteTable};
 use minik_benches::{
-    GITHUB_HITS, GITHUB_MISSES, github_matchit, github_routes_file, scaled_routes_file,
+    github_axum, github_matchit, github_requests, github_routes_file, scaled_routes_file,
 };
 use std::hint::black_box;
+
+fn parsed(list: &[(String, String)]) -> Vec<(Method, &str)> {
+    list.iter()
+        .map(|(m, p)| (m.parse().unwrap(), p.as_str()))
+        .collect()
+}
 
 fn lookup(c: &mut Criterion) {
     let file = github_routes_file();
     let table = RouteTable::from_toml("github.toml", &file).unwrap();
     let matchit = github_matchit();
-    let hits: Vec<(Method, &str)> = GITHUB_HITS
-        .iter()
-        .map(|(m, p)| (m.parse().unwrap(), *p))
-        .collect();
-    let misses: Vec<(Method, &str)> = GITHUB_MISSES
-        .iter()
-        .map(|(m, p)| (m.parse().unwrap(), *p))
-        .collect();
-    // Both routers agree on every path before anything is timed.
+    let requests = github_requests();
+    let hits = parsed(&requests.hits);
+    let misses = parsed(&requests.misses);
+    let not_allowed = parsed(&requests.not_allowed);
+    assert!(hits.len() >= 203 && misses.len() >= 150 && not_allowed.len() >= 100);
+    // Both routers agree on every request before anything is timed.
     for (method, path) in &hits {
         let found = table
             .at(method, path)
@@ -45,9 +49,21 @@ fn lookup(c: &mut Criterion) {
     }
     for (method, path) in &misses {
         assert!(
-            table.at(method, path).is_err() && matchit.at(path).is_err(),
+            matches!(table.at(method, path), Err(MatchError::NotFound))
+                && matchit.at(path).is_err(),
             "{path} should miss"
         );
+    }
+    for (method, path) in &not_allowed {
+        assert!(
+            matches!(
+                table.at(method, path),
+                Err(MatchError::MethodNotAllowed { .. })
+            ),
+            "{method} {path} should be a 405 in minik"
+        );
+        let peer = matchit.at(path).unwrap();
+        assert!(!peer.value.iter().any(|m| m == method.as_str()));
     }
 
     let mut group = c.benchmark_group("lookup/github/hits");
@@ -87,6 +103,27 @@ fn lookup(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    let mut group = c.benchmark_group("lookup/github/405");
+    group.bench_function("minik", |b| {
+        b.iter(|| {
+            for (method, path) in &not_allowed {
+                let error = table.at(method, black_box(path)).unwrap_err();
+                assert!(matches!(error, MatchError::MethodNotAllowed { .. }));
+            }
+        })
+    });
+    group.bench_function("matchit", |b| {
+        b.iter(|| {
+            for (method, path) in &not_allowed {
+                let found = matchit.at(black_box(path)).unwrap();
+                // The 405's `Allow` list is the path's methods.
+                assert!(!found.value.iter().any(|m| m == method.as_str()));
+                black_box(&found.value);
+            }
+        })
+    });
+    group.finish();
 }
 
 fn startup(c: &mut Criterion) {
@@ -102,6 +139,12 @@ fn startup(c: &mut Criterion) {
         b.iter(|| {
             let router = github_matchit();
             assert!(router.at("/user").is_ok());
+        })
+    });
+    group.bench_function("axum", |b| {
+        b.iter(|| {
+            let router = github_axum();
+            assert!(router.has_routes());
         })
     });
     group.finish();

@@ -47,6 +47,10 @@ path = "/articles/{author}/{year}"
 methods = ["GET"]
 handler = "articles"
 params = { year = "int" }
+
+[[route]]
+path = "/{rest+}"
+handler = "rest"
 "#;
 
 pub mod minik_app {
@@ -73,6 +77,10 @@ pub mod minik_app {
         Json(json!({ "author_name": author, "year": year }))
     }
 
+    fn rest(Path(rest): Path<String>) -> Json<Value> {
+        Json(json!({ "path": rest }))
+    }
+
     pub fn app() -> App {
         App::from_toml("bench.toml", super::EVENT_ROUTES)
             .handler("message", message)
@@ -80,6 +88,7 @@ pub mod minik_app {
             .handler("events", events)
             .handler("post_events", post_events)
             .handler("articles", articles)
+            .handler("rest", rest)
             .build()
             .unwrap()
     }
@@ -112,6 +121,10 @@ pub mod axum_app {
         Json(json!({ "author_name": author, "year": year }))
     }
 
+    async fn rest(Path(rest): Path<String>) -> Json<Value> {
+        Json(json!({ "path": rest }))
+    }
+
     pub fn router() -> Router {
         // lambda_http puts the REST API stage in front of the path unless told not to; minik
         // routes on the path the client sent. Ask lambda_http for the same.
@@ -124,20 +137,27 @@ pub mod axum_app {
             .route("/events/{location}", any(events))
             .route("/events", post(post_events).put(post_events))
             .route("/articles/{author}/{year}", get(articles))
+            .route("/{*rest}", any(rest))
     }
 
     /// One event through lambda_http exactly as `lambda_http::run` does it: the event bytes
     /// parsed as `LambdaRequest`, the axum router called through lambda_http's adapter, the
     /// `LambdaResponse` serialized.
     pub fn respond(router: &Router, event: &[u8]) -> Vec<u8> {
+        try_respond(router, event).expect("lambda_http parses the event")
+    }
+
+    /// As [`respond`], `None` for an event lambda_http does not read (VPC Lattice's) or
+    /// panics on (the runtime would then fail the invocation).
+    pub fn try_respond(router: &Router, event: &[u8]) -> Option<Vec<u8>> {
         use lambda_http::request::LambdaRequest;
         use lambda_http::{Adapter, LambdaEvent, Service};
-        let request: LambdaRequest =
-            serde_json::from_slice(event).expect("lambda_http parses the event");
+        let request: LambdaRequest = serde_json::from_slice(event).ok()?;
         let mut adapter: Adapter<'_, _, Router> = Adapter::from(router.clone());
         let event = LambdaEvent::new(request, lambda_http::Context::default());
-        let response = super::ready(adapter.call(event)).expect("axum answers");
-        serde_json::to_vec(&response).expect("the response serializes")
+        let call = std::panic::AssertUnwindSafe(|| super::ready(adapter.call(event)));
+        let response = std::panic::catch_unwind(call).ok()?.expect("axum answers");
+        Some(serde_json::to_vec(&response).expect("the response serializes"))
     }
 }
 
@@ -164,6 +184,44 @@ pub fn events() -> Vec<(&'static str, Vec<u8>)> {
         )
     })
     .collect()
+}
+
+/// Every event of `tests/fixtures/events` (all sources, all sizes, HTTP or not), as
+/// `(directory/file, bytes)`, in a stable order.
+pub fn all_fixtures() -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/events");
+    let mut files = Vec::new();
+    for sub in std::fs::read_dir(&dir).expect("the fixtures") {
+        let sub = sub.expect("a directory entry").path();
+        if !sub.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&sub).expect("a fixture directory") {
+            let file = file.expect("a directory entry").path();
+            if file.extension().is_some_and(|e| e == "json") {
+                let name = format!(
+                    "{}/{}",
+                    sub.file_name().unwrap().to_string_lossy(),
+                    file.file_name().unwrap().to_string_lossy()
+                );
+                files.push((name, std::fs::read(&file).expect("a fixture")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Installs the subscriber `minik::run` installs on Lambda (the fmt format, `INFO`, no time,
+/// no target), writing to nowhere: the run path is measured with the request span enabled, as
+/// it is on Lambda.
+pub fn install_run_subscriber() {
+    let _ = minik::tracing::subscriber::fmt()
+        .with_target(false)
+        .without_time()
+        .with_max_level(minik::tracing::subscriber::filter::LevelFilter::INFO)
+        .with_writer(std::io::sink)
+        .try_init();
 }
 
 /// The JSON body a handler gives for each event, to check every contender's reply.
@@ -220,22 +278,56 @@ pub fn github_routes_file() -> String {
     file
 }
 
-/// The GitHub set in matchit: one entry per path, its value the methods it accepts.
-pub fn github_matchit() -> matchit::Router<Vec<String>> {
-    let mut by_path: Vec<(String, Vec<String>)> = Vec::new();
-    for (method, path) in github_routes() {
-        let template: Vec<String> = path
-            .split('/')
-            .map(|s| {
-                s.strip_prefix(':')
-                    .map_or_else(|| s.to_owned(), |name| format!("{{{name}}}"))
-            })
-            .collect();
-        let template = template.join("/");
-        match by_path.iter_mut().find(|(p, _)| *p == template) {
-            Some((_, methods)) => methods.push(method),
-            None => by_path.push((template, vec![method])),
+/// A GitHub path (`:name` parameters) in the `{name}` syntax that minik, matchit and axum share.
+fn braced(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
         }
+        match segment.strip_prefix(':') {
+            Some(name) => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+            None => out.push_str(segment),
+        }
+    }
+    out
+}
+
+/// The GitHub set by path: each path's methods, in the order of the list.
+pub fn github_paths() -> Vec<(String, Vec<String>)> {
+    let mut order = Vec::new();
+    let mut by_path: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (method, path) in github_routes() {
+        let path = braced(&path);
+        by_path
+            .entry(path.clone())
+            .or_insert_with(|| {
+                order.push(path);
+                Vec::new()
+            })
+            .push(method);
+    }
+    order
+        .into_iter()
+        .map(|path| {
+            let methods = by_path.remove(&path).unwrap();
+            (path, methods)
+        })
+        .collect()
+}
+
+/// The GitHub set in matchit, as its documentation shows: the routes grouped by path in a
+/// `HashMap`, then one `insert` per path, its value the methods the path accepts.
+pub fn github_matchit() -> matchit::Router<Vec<String>> {
+    let mut by_path: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (method, path) in github_routes() {
+        by_path.entry(braced(&path)).or_default().push(method);
     }
     let mut router = matchit::Router::new();
     for (path, methods) in by_path {
@@ -244,6 +336,79 @@ pub fn github_matchit() -> matchit::Router<Vec<String>> {
             .expect("matchit accepts the GitHub set");
     }
     router
+}
+
+/// The GitHub set as an axum `Router`, as axum's documentation shows: one `route` per path,
+/// with a handler for each of its methods.
+pub fn github_axum() -> axum::Router {
+    use axum::routing::{MethodFilter, MethodRouter};
+    async fn handler() {}
+    let mut router = axum::Router::new();
+    for (path, methods) in github_paths() {
+        let mut on = MethodRouter::new();
+        for method in methods {
+            let method: axum::http::Method = method.parse().expect("a method");
+            let filter = MethodFilter::try_from(method).expect("a method axum routes");
+            on = on.on(filter, handler);
+        }
+        router = router.route(&path, on);
+    }
+    router
+}
+
+/// A request path for a route path: parameters filled in (`42` for the `int` ones).
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|segment| match segment.strip_prefix('{') {
+            Some(name) if github_param_type(name.trim_end_matches('}')).is_some() => "42".into(),
+            Some(name) => format!("v-{}", name.trim_end_matches('}')),
+            None => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Requests over every route of the GitHub set: a hit for every route; misses for every path,
+/// its first segment changed and one segment added (those that no route takes); and a 405 for
+/// every path, with a method it does not accept.
+pub struct GithubRequests {
+    pub hits: Vec<(String, String)>,
+    pub misses: Vec<(String, String)>,
+    pub not_allowed: Vec<(String, String)>,
+}
+
+pub fn github_requests() -> GithubRequests {
+    let router = github_matchit();
+    let paths = github_paths();
+    let mut hits = Vec::new();
+    let mut misses = Vec::new();
+    let mut not_allowed = Vec::new();
+    for (path, methods) in &paths {
+        let request = concrete(path);
+        for method in methods {
+            hits.push((method.clone(), request.clone()));
+        }
+        let first_changed = match request.split_once('/').map(|(_, rest)| rest) {
+            Some(rest) => format!("/x{rest}"),
+            None => continue,
+        };
+        for miss in [first_changed, format!("{request}/extra")] {
+            if router.at(&miss).is_err() {
+                misses.push(("GET".to_owned(), miss));
+            }
+        }
+        let other = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+            .into_iter()
+            .find(|m| !methods.iter().any(|x| x == m));
+        if let Some(method) = other {
+            not_allowed.push((method.to_owned(), request));
+        }
+    }
+    GithubRequests {
+        hits,
+        misses,
+        not_allowed,
+    }
 }
 
 /// Twenty requests over the GitHub set, from shallow to deep, static and with parameters.

@@ -23,7 +23,7 @@ use self::errors::ErrorWriter;
 #[cfg(feature = "tower")]
 pub use self::tower::ServiceBody;
 use crate::error::HttpError;
-use crate::event::{self, EventError, Parsed};
+use crate::event::{self, EventError, Parsed, ReplyShape};
 use crate::handler::BoxedHandler;
 use crate::middleware::{Hook, Next};
 use crate::request::Request;
@@ -301,12 +301,40 @@ impl App {
         event: &[u8],
         context: Option<Arc<lambda_runtime::Context>>,
     ) -> Result<Vec<u8>, EventError> {
+        let payload = self
+            .respond_payload(&bytes::Bytes::copy_from_slice(event), context)
+            .await?;
+        Ok(event::reply(payload.shape, payload.response))
+    }
+
+    /// Answers one invocation payload held in shared bytes (as the Lambda runtime receives
+    /// them, which the request then keeps without a copy), with a reply that is serialized
+    /// once, by whoever writes it out. A streamed body is collected: this reply is one payload.
+    pub(crate) async fn respond_payload(
+        &self,
+        event: &bytes::Bytes,
+        context: Option<Arc<lambda_runtime::Context>>,
+    ) -> Result<event::ReplyPayload, EventError> {
+        let (shape, mut response) = self.answer(event, context).await?;
+        if let Body::Stream(_) = response.body() {
+            response = self.buffer(response).await;
+        }
+        Ok(event::ReplyPayload { shape, response })
+    }
+
+    /// Answers an invocation payload with the response itself, its body not collected (for
+    /// streaming), and the shape of its source's reply.
+    pub(crate) async fn answer(
+        &self,
+        event: &bytes::Bytes,
+        context: Option<Arc<lambda_runtime::Context>>,
+    ) -> Result<(ReplyShape, Response), EventError> {
         let options = event::Options {
             base_path: self.table.settings.base_path.as_deref(),
             max_body: self.table.largest_body(),
         };
-        let Parsed { shape, request } = event::parse(event, options)?;
-        let mut response = match request {
+        let Parsed { shape, request } = event::parse_shared(event, options)?;
+        let response = match request {
             Ok(mut request) => {
                 request.context = context;
                 self.call(request).await
@@ -317,11 +345,7 @@ impl App {
                 response
             }
         };
-        // A streamed body is collected: this reply is one payload.
-        if let Body::Stream(_) = response.body() {
-            response = self.buffer(response).await;
-        }
-        Ok(event::reply(shape, &response))
+        Ok((shape, response))
     }
 
     /// The app's defaults: errors in the app's shape (details only in debug mode),

@@ -33,46 +33,11 @@ impl App {
     }
 }
 
-/// What only streaming mode and local mode use.
-#[cfg(any(feature = "local", feature = "stream"))]
-mod answer {
-    use std::sync::Arc;
-
-    use crate::app::App;
-    use crate::event::{self, EventError, Parsed, ReplyShape};
-    use crate::response::{IntoResponse, Response};
-    use crate::spec::InvokeMode;
-
-    impl App {
-        /// Whether the routes file says `[app] invoke_mode = "stream"`.
-        pub(crate) fn streams(&self) -> bool {
-            self.table.settings.invoke_mode == InvokeMode::Stream
-        }
-
-        /// Answers an invocation payload with the response itself, its body not collected, and
-        /// the shape of its source's reply.
-        pub(crate) async fn answer(
-            &self,
-            event: &[u8],
-            context: Option<Arc<lambda_runtime::Context>>,
-        ) -> Result<(ReplyShape, Response), EventError> {
-            let options = event::Options {
-                base_path: self.table.settings.base_path.as_deref(),
-                max_body: self.table.largest_body(),
-            };
-            let Parsed { shape, request } = event::parse(event, options)?;
-            let response = match request {
-                Ok(mut request) => {
-                    request.context = context;
-                    self.call(request).await
-                }
-                Err(error) => {
-                    let mut response = error.into_response();
-                    self.finish(&mut response, false);
-                    response
-                }
-            };
-            Ok((shape, response))
-        }
+impl App {
+    /// Whether the routes file says `[app] invoke_mode = "stream"`: only streaming mode and
+    /// local mode ask.
+    #[cfg(any(feature = "local", feature = "stream"))]
+    pub(crate) fn streams(&self) -> bool {
+        self.table.settings.invoke_mode == crate::spec::InvokeMode::Stream
     }
 }

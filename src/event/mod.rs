@@ -27,12 +27,13 @@ pub(crate) mod synth;
 use std::fmt;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use serde_json::Value;
 
 use self::raw::RawEvent;
 use self::read::{Fields, SharedEvent};
 use self::reply::Reply;
-pub(crate) use self::reply::reply;
+pub(crate) use self::reply::{ReplyPayload, reply};
 use self::synth::Draft;
 use crate::error::HttpError;
 use crate::request::Request;
@@ -139,12 +140,13 @@ pub(crate) struct Parsed {
 
 /// What a JSON payload is, for the error message when it is not an object.
 fn describe_non_object(bytes: &[u8]) -> Option<&'static str> {
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+    let trimmed = bytes.trim_ascii();
+    match trimmed.first() {
         Some(b'{') => None,
         Some(b'[') => Some("a JSON array"),
         Some(b'"') => Some("a JSON string"),
-        Some(b'n') => Some("JSON null"),
-        Some(b't' | b'f') => Some("a JSON boolean"),
+        Some(b'n') if trimmed == b"null" => Some("JSON null"),
+        Some(b't' | b'f') if trimmed == b"true" || trimmed == b"false" => Some("a JSON boolean"),
         Some(b'-' | b'0'..=b'9') => Some("a JSON number"),
         None => Some("an empty payload"),
         Some(_) => Some("not JSON"),
@@ -172,7 +174,16 @@ impl Default for Options<'_> {
     }
 }
 
+#[cfg(test)]
 pub(crate) fn parse(bytes: &[u8], options: Options<'_>) -> Result<Parsed, EventError> {
+    parse_shared(&Bytes::copy_from_slice(bytes), options)
+}
+
+/// Reads one invocation payload held in shared bytes, which the request keeps (for
+/// [`Request::event`](crate::Request::event) and the header values sliced from it) without
+/// copying them.
+pub(crate) fn parse_shared(event: &Bytes, options: Options<'_>) -> Result<Parsed, EventError> {
+    let bytes: &[u8] = event;
     if let Some(what) = describe_non_object(bytes) {
         return Err(EventError::new(format!(
             "the event is {what}, not an HTTP request: {NOT_HTTP}"
@@ -189,9 +200,9 @@ pub(crate) fn parse(bytes: &[u8], options: Options<'_>) -> Result<Parsed, EventE
         EventError::new(format!("the event is not a valid HTTP event: {error}"))
     })?;
     let shape = detect(&raw)?;
-    // One copy of the event, kept for `Request::event`, whose slices also back the header
-    // values: a header value costs no allocation of its own.
-    let shared = SharedEvent::new(bytes);
+    // The event, kept for `Request::event`, whose slices also back the header values: a
+    // header value costs no allocation of its own.
+    let shared = SharedEvent::new(event);
     let fields = shape.format.read(shape.source, &mut raw);
     let request = read::request(fields, raw, shape.source, options, &shared).map(|mut request| {
         request.event = Some(Arc::new(crate::request::EventBytes {

@@ -43,17 +43,17 @@ pub(super) enum ClientIp<'a> {
     ForwardedFor,
 }
 
-/// The event's bytes as received, and a shared copy of them.
+/// The event's bytes as received, and a shared handle on them.
 pub(super) struct SharedEvent<'a> {
     received: &'a [u8],
     pub(super) copy: Bytes,
 }
 
 impl<'a> SharedEvent<'a> {
-    pub(super) fn new(received: &'a [u8]) -> Self {
+    pub(super) fn new(received: &'a Bytes) -> Self {
         SharedEvent {
             received,
-            copy: Bytes::copy_from_slice(received),
+            copy: received.clone(),
         }
     }
 

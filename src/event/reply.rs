@@ -144,32 +144,59 @@ impl Serialize for Cookies<'_> {
     }
 }
 
+/// A response with the shape of the event it answers: the reply payload, serialized once by
+/// whoever writes it out (the Lambda runtime, or [`reply`]).
+pub(crate) struct ReplyPayload {
+    pub(crate) shape: ReplyShape,
+    pub(crate) response: Response,
+}
+
+impl Serialize for ReplyPayload {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let response = &self.response;
+        let (body, is_base64_encoded) = match response.body() {
+            // A stream is collected before a buffered reply is written (`App::respond_payload`).
+            Body::Empty | Body::Stream(_) => (std::borrow::Cow::Borrowed(""), false),
+            Body::Text(text) => (std::borrow::Cow::Borrowed(text.as_str()), false),
+            Body::Binary(bytes) => (
+                base64::engine::general_purpose::STANDARD
+                    .encode(bytes)
+                    .into(),
+                true,
+            ),
+        };
+        let mut reply = Reply {
+            status_code: response.status().as_u16(),
+            status_description: None,
+            headers: None,
+            multi_value_headers: None,
+            cookies: None,
+            body,
+            is_base64_encoded,
+        };
+        self.shape.format.reply(self.shape, response, &mut reply);
+        reply.serialize(serializer)
+    }
+}
+
+impl ReplyPayload {
+    /// The size to reserve for the serialized reply: the body and room for the headers.
+    pub(crate) fn size_hint(&self) -> usize {
+        let body = match self.response.body() {
+            Body::Empty | Body::Stream(_) => 0,
+            Body::Text(text) => text.len(),
+            Body::Binary(bytes) => bytes.len() / 3 * 4 + 4,
+        };
+        256 + body
+    }
+}
+
 /// The response payload Lambda returns to the source.
-pub(crate) fn reply(shape: ReplyShape, response: &Response) -> Vec<u8> {
-    let (body, is_base64_encoded) = match response.body() {
-        // A stream is collected before a buffered reply is written (`App::respond`).
-        Body::Empty | Body::Stream(_) => (std::borrow::Cow::Borrowed(""), false),
-        Body::Text(text) => (std::borrow::Cow::Borrowed(text.as_str()), false),
-        Body::Binary(bytes) => (
-            base64::engine::general_purpose::STANDARD
-                .encode(bytes)
-                .into(),
-            true,
-        ),
-    };
-    let mut reply = Reply {
-        status_code: response.status().as_u16(),
-        status_description: None,
-        headers: None,
-        multi_value_headers: None,
-        cookies: None,
-        body,
-        is_base64_encoded,
-    };
-    shape.format.reply(shape, response, &mut reply);
+pub(crate) fn reply(shape: ReplyShape, response: Response) -> Vec<u8> {
+    let payload = ReplyPayload { shape, response };
     // Serializing strings, numbers and maps of strings into a Vec cannot fail.
-    let mut out = Vec::with_capacity(256 + reply.body.len());
-    match serde_json::to_writer(&mut out, &reply) {
+    let mut out = Vec::with_capacity(payload.size_hint());
+    match serde_json::to_writer(&mut out, &payload) {
         Ok(()) => out,
         Err(_) => Vec::new(),
     }

@@ -263,6 +263,7 @@ impl Compiler<'_, '_> {
                 );
             }
         };
+        #[cfg_attr(not(feature = "json-schema"), allow(clippy::let_unit_value))]
         let compiled = match compile_schema(&path, &document) {
             Ok(compiled) => compiled,
             Err(message) => return problem(self, format!("the schema file `{shown}` {message}")),

@@ -201,6 +201,24 @@ fn every_fixture_is_detected_and_answered_in_its_format() {
     );
 }
 
+/// What `minik::run` does per invocation (the payload's bytes in, the reply's bytes out, as the
+/// Lambda runtime posts them) gives what `App::respond` gives, on every fixture, HTTP or not.
+#[test]
+fn the_run_path_answers_every_fixture_as_respond_does() {
+    let app = echo_app("");
+    for (file, _) in catalogue() {
+        let event = fixture(&file);
+        let by_run = runtime().block_on(minik::answer_invocation(&app, event.clone().into()));
+        let by_respond = runtime().block_on(app.respond(&event));
+        assert_eq!(by_run, by_respond, "{file}");
+    }
+    for event in [&b"[1, 2]"[..], b"", b"not json", b"{\"httpMethod\": 5}"] {
+        let by_run = runtime().block_on(minik::answer_invocation(&app, event.to_vec().into()));
+        assert_eq!(by_run, runtime().block_on(app.respond(event)));
+        assert!(by_run.is_err(), "{}", String::from_utf8_lossy(event));
+    }
+}
+
 #[test]
 fn non_http_payloads_are_clean_invocation_errors() {
     let app = echo_app("");
@@ -215,6 +233,13 @@ fn non_http_payloads_are_clean_invocation_errors() {
         (
             b"\x00\xff garbage",
             "the event is not JSON, not an HTTP request",
+        ),
+        // Text that starts as a JSON literal would is still not JSON.
+        (b"not json", "the event is not JSON, not an HTTP request"),
+        (b"truthy", "the event is not JSON, not an HTTP request"),
+        (
+            b" true ",
+            "the event is a JSON boolean, not an HTTP request",
         ),
         (
             b"{\"Records\": []}",

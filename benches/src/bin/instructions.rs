@@ -8,25 +8,43 @@
 //!     target/release/instructions per-event minik alb-multi-value 2000
 //! ```
 //!
-//! Divide the "Collected" figure by the count. `per-event {minik,axum,floor} EVENT N`,
+//! Divide the "Collected" figure by the count. `per-event {minik,previous,axum,floor} EVENT N` (minik:
+//! the run path, with `minik::run`'s subscriber; EVENT: `rest-v1`, `http-api-v2`,
+//! `alb-multi-value` or a fixture's `directory/file.json`),
 //! `lookup {minik,matchit} {hits,misses,PATH} N` (PATH: one path of either list),
 //! `startup {minik,matchit} N`, `scale {10,10000} N`. Every loop checks its results, as the
 //! benches do.
 
 use std::hint::black_box;
 
+use bytes::Bytes;
 use minik::{Method, RouteTable};
 use minik_benches::{
-    GITHUB_HITS, GITHUB_MISSES, axum_app, events, github_matchit, github_routes_file, minik_app,
-    ready, scaled_routes_file,
+    GITHUB_HITS, GITHUB_MISSES, all_fixtures, axum_app, events, github_matchit, github_routes_file,
+    install_run_subscriber, minik_app, ready, scaled_routes_file,
 };
 use serde_json::Value;
 
+/// The run path: what `minik::run` does with one invocation's payload.
 #[inline(never)]
-fn count_minik_event(app: &minik::App, event: &[u8], expected: &[u8], n: usize) {
+fn count_minik_event(app: &minik::App, event: &Bytes, expected: &[u8], n: usize) {
     for _ in 0..n {
-        let reply = ready(app.respond(black_box(event))).unwrap();
+        let reply = ready(minik::answer_invocation(app, black_box(event.clone()))).unwrap();
         assert_eq!(reply, expected);
+    }
+}
+
+/// The run path as `minik::run` took it before the payload layer: the payload validated into
+/// a `RawValue` by the runtime, read by `App::respond`, the reply validated again into a
+/// `RawValue` and serialized. Kept to show what the layer saves.
+#[inline(never)]
+fn count_previous_event(app: &minik::App, event: &Bytes, expected: &[u8], n: usize) {
+    use serde_json::value::RawValue;
+    for _ in 0..n {
+        let payload: Box<RawValue> = serde_json::from_slice(black_box(event)).unwrap();
+        let reply = ready(app.respond(payload.get().as_bytes())).unwrap();
+        let reply = RawValue::from_string(String::from_utf8(reply).unwrap()).unwrap();
+        assert_eq!(serde_json::to_vec(&reply).unwrap(), expected);
     }
 }
 
@@ -98,21 +116,30 @@ fn main() {
     };
     match args.as_slice() {
         ["per-event", who, name, n] => {
+            install_run_subscriber();
             let app = minik_app::app();
-            let (_, event) = events()
+            // One of the three named events, or any fixture by `directory/file.json`.
+            let event = events()
                 .into_iter()
                 .find(|(e, _)| e == name)
+                .map(|(_, event)| event)
+                .or_else(|| {
+                    let mut fixtures = all_fixtures().into_iter();
+                    fixtures.find(|(f, _)| f == name).map(|(_, e)| e)
+                })
                 .expect("an event");
-            let reply = ready(app.respond(&event)).unwrap();
+            let event = Bytes::from(event);
+            let reply = ready(minik::answer_invocation(&app, event.clone())).unwrap();
             match *who {
                 "minik" => count_minik_event(&app, &event, &reply, count(n)),
+                "previous" => count_previous_event(&app, &event, &reply, count(n)),
                 "axum" => count_axum_event(&event, count(n)),
                 "floor" => {
                     let value: Value = serde_json::from_slice(&reply).unwrap();
                     let len = serde_json::to_vec(&value).unwrap().len();
                     count_floor_event(&event, &value, len, count(n));
                 }
-                _ => panic!("minik, axum or floor"),
+                _ => panic!("minik, previous, axum or floor"),
             }
         }
         ["lookup", who, set, n] => {
