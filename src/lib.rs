@@ -302,9 +302,9 @@ pub use crate::middleware::Next;
 pub use crate::request::Request;
 pub use crate::response::{Body, IntoResponse, Json, Response};
 pub use crate::router::{ParamType, ParamValue};
-#[doc(hidden)]
-pub use crate::runtime::answer_invocation;
 pub use crate::runtime::{IntoApp, run};
+#[doc(hidden)]
+pub use crate::runtime::{answer_invocation, init_subscriber};
 pub use crate::source::Source;
 pub use crate::spec::{Match, MatchError, Route, RouteTable};
 pub use crate::test_client::{TestClient, TestRequest, TestResponse};

@@ -43,8 +43,11 @@ impl From<EventError> for LambdaDiagnostic {
     }
 }
 
-/// The default subscriber `run` installs: see there.
-fn init_subscriber<W>(writer: W)
+/// Installs the default subscriber `run` installs (see there), unless the process has one.
+/// Not API: it is public for minik's benchmarks, which measure what `run` does per invocation
+/// with its logging on, and may change at any time.
+#[doc(hidden)]
+pub fn init_subscriber<W>(writer: W)
 where
     W: for<'w> lambda_runtime::tracing::subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
@@ -61,11 +64,14 @@ where
         .with_max_level(level)
         .with_writer(writer);
     // `try_init`: a subscriber installed meanwhile by another thread wins, and nothing panics.
-    let _ = if json {
+    let installed = if json {
         subscriber.json().try_init()
     } else {
         subscriber.try_init()
     };
+    if installed.is_ok() {
+        crate::app::outcome_unread();
+    }
 }
 
 /// Runs the app: on Lambda, answers invocations until the runtime stops; elsewhere, runs the

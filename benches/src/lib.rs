@@ -212,16 +212,11 @@ pub fn all_fixtures() -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Installs the subscriber `minik::run` installs on Lambda (the fmt format, `INFO`, no time,
-/// no target), writing to nowhere: the run path is measured with the request span enabled, as
-/// it is on Lambda.
+/// Installs the subscriber `minik::run` installs on Lambda (its format, `AWS_LAMBDA_LOG_FORMAT=JSON`
+/// for Lambda's JSON logs, `INFO`), writing to nowhere: the run path is measured with the request
+/// span enabled, as it is on Lambda.
 pub fn install_run_subscriber() {
-    let _ = minik::tracing::subscriber::fmt()
-        .with_target(false)
-        .without_time()
-        .with_max_level(minik::tracing::subscriber::filter::LevelFilter::INFO)
-        .with_writer(std::io::sink)
-        .try_init();
+    minik::init_subscriber(std::io::sink);
 }
 
 /// The JSON body a handler gives for each event, to check every contender's reply.

@@ -115,32 +115,17 @@ impl App {
     pub async fn call(&self, mut request: Request) -> Response {
         let started = std::time::Instant::now();
         let head = request.method() == Method::HEAD;
-        // One span per request; `route`, `status` and `duration_us` are filled in as known.
-        // `cold_start` is true for the first request the process serves, as Powertools' logger
-        // says it; the X-Ray trace id comes from the Lambda context, or from the environment
-        // variable Lambda (and `cargo lambda`) sets.
-        let cold_start = !SERVED.swap(true, Ordering::Relaxed);
-        let span = tracing::info_span!(
-            "request",
-            request_id = request.request_id().unwrap_or("-"),
-            method = request.method.as_str(),
-            route = tracing::field::Empty,
-            status = tracing::field::Empty,
-            duration_us = tracing::field::Empty,
-            cold_start,
-            xray_trace_id = tracing::field::Empty,
-        );
-        if !span.is_disabled() {
-            if let Some(trace_id) = trace_id(&request) {
-                span.record("xray_trace_id", trace_id.as_ref());
-            }
-        }
         // CORS needs the request's `Origin` after the handler has taken the request.
         let origin = request.headers().get(header::ORIGIN).cloned();
-        let (mut response, cors) = match self.route(&request, origin.as_ref()) {
+        let destination = self.route(&request, origin.as_ref());
+        let route = match &destination {
+            Destination::Route(id, _) => Some(self.table.route(*id).template()),
+            _ => None,
+        };
+        let span = request_span(&request, route);
+        let (mut response, cors) = match destination {
             Destination::Route(id, params) => {
                 let route = self.table.route(id);
-                span.record("route", route.template());
                 let response = match check_contract(route, &mut request) {
                     Err(error) => error.into_response(),
                     Ok(()) => {
@@ -152,7 +137,7 @@ impl App {
                 (response, route.cors())
             }
             Destination::Preflight(response) => {
-                span.record("status", response.status().as_u16());
+                record_outcome(&span, &response, started);
                 return response;
             }
             Destination::NotFound => (
@@ -166,8 +151,7 @@ impl App {
             cors.apply(origin.as_ref(), &mut response);
         }
         self.finish(&mut response, head);
-        span.record("status", response.status().as_u16());
-        span.record("duration_us", started.elapsed().as_micros() as u64);
+        record_outcome(&span, &response, started);
         response
     }
 
@@ -396,6 +380,48 @@ fn check_contract(route: &Route, request: &mut Request) -> Result<(), HttpError>
 
 /// Whether the process has served a request yet.
 static SERVED: AtomicBool = AtomicBool::new(false);
+
+/// The request's span, made once the lookup has named the route, so that every field but the
+/// outcome is given at creation: a subscriber formats a span's fields again each time one is
+/// recorded, and with JSON logs it re-reads the ones it has. `cold_start` is true for the
+/// first request the process serves, as Powertools' logger says it; the X-Ray trace id comes
+/// from the Lambda context, or from the environment variable Lambda (and `cargo lambda`) sets.
+fn request_span(request: &Request, route: Option<&str>) -> tracing::Span {
+    let cold_start = !SERVED.swap(true, Ordering::Relaxed);
+    tracing::info_span!(
+        "request",
+        request_id = request.request_id().unwrap_or("-"),
+        method = request.method.as_str(),
+        cold_start,
+        xray_trace_id = trace_id(request).as_deref(),
+        route,
+        status = tracing::field::Empty,
+        duration_us = tracing::field::Empty,
+    )
+}
+
+/// Records the answer's status and the time taken on the request's span, unless nothing can
+/// read them: the subscriber [`run`](crate::run) installs writes a span's fields only with the
+/// events inside it, and none comes after the answer. Any other subscriber gets them (a layer
+/// that logs or exports closed spans, as the observability example's does).
+fn record_outcome(span: &tracing::Span, response: &Response, started: std::time::Instant) {
+    if OUTCOME_UNREAD.load(Ordering::Relaxed) {
+        return;
+    }
+    tracing::record_all!(
+        span,
+        status = response.status().as_u16(),
+        duration_us = started.elapsed().as_micros() as u64
+    );
+}
+
+/// Set when [`run`](crate::run) installed its own subscriber: see [`record_outcome`].
+static OUTCOME_UNREAD: AtomicBool = AtomicBool::new(false);
+
+/// Called by [`run`](crate::run) once its own subscriber is the process's.
+pub(crate) fn outcome_unread() {
+    OUTCOME_UNREAD.store(true, Ordering::Relaxed);
+}
 
 /// The X-Ray trace id of the invocation: the Lambda context's, else `_X_AMZN_TRACE_ID`'s.
 fn trace_id(request: &Request) -> Option<std::borrow::Cow<'_, str>> {
