@@ -43,7 +43,7 @@ pub(crate) async fn serve(app: App) -> Result<(), RunError> {
             let request_id = event.context.request_id.clone();
             let context = Arc::new(event.context);
             let payload = Bytes::copy_from_slice(event.payload.get().as_bytes());
-            let (shape, response) = app.answer(&payload, Some(context)).await?;
+            let (shape, response) = app.answer(&payload, Some(context), true).await?;
             if matches!(shape.source(), Source::FunctionUrl | Source::RestApi) {
                 return Ok(FunctionResponse::StreamingResponse(streaming(
                     response, request_id,
@@ -142,7 +142,7 @@ pub(crate) async fn invoke(
     out: &mut impl std::io::Write,
 ) -> Result<(), RunError> {
     let (shape, response) = app
-        .answer(&Bytes::copy_from_slice(event), None)
+        .answer(&Bytes::copy_from_slice(event), None, false)
         .await
         .map_err(|e| RunError::new(format!("invalid event: {e}")))?;
     let failed = |e: std::io::Error| RunError::new(format!("cannot write the reply: {e}"));

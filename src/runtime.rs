@@ -153,7 +153,7 @@ async fn serve_lambda(app: App) -> Result<(), RunError> {
         async move {
             let payload =
                 payload.ok_or_else(|| EventError::new("the invocation has no payload"))?;
-            app.respond_payload(&payload, Some(Arc::new(event.context)))
+            app.respond_payload(&payload, Some(Arc::new(event.context)), true)
                 .await
         }
     });
@@ -168,10 +168,11 @@ async fn serve_lambda(app: App) -> Result<(), RunError> {
 /// What [`run`] does with one invocation's payload on Lambda, without the Runtime API: the
 /// payload's bytes in, the bytes the runtime posts as the response out (an error when the
 /// payload is not an HTTP request). Not API: it is public for minik's benchmarks, which
-/// measure the path every invocation takes, and may change at any time.
+/// measure the path every invocation takes, and may change at any time. As under `run`, the
+/// request span leaves the request id and trace id to lambda_runtime's invocation span.
 #[doc(hidden)]
 pub async fn answer_invocation(app: &App, payload: bytes::Bytes) -> Result<Vec<u8>, EventError> {
-    let reply = app.respond_payload(&payload, None).await?;
+    let reply = app.respond_payload(&payload, None, true).await?;
     // As the runtime writes a buffered response out.
     serde_json::to_vec(&reply).map_err(|error| EventError::new(error.to_string()))
 }

@@ -112,7 +112,13 @@ impl App {
     /// Routes a request to its handler and returns the handler's response, with minik's
     /// defaults applied: 404 and 405 from the router, `[app.headers]`, no body for HEAD, and
     /// error details only in debug mode. Never panics, whatever the handler does.
-    pub async fn call(&self, mut request: Request) -> Response {
+    pub async fn call(&self, request: Request) -> Response {
+        self.handle(request, false).await
+    }
+
+    /// [`App::call`]; `in_runtime_span` says that the request is answered inside
+    /// lambda_runtime's invocation span, as `run` answers on Lambda (see [`request_span`]).
+    async fn handle(&self, mut request: Request, in_runtime_span: bool) -> Response {
         let started = std::time::Instant::now();
         let head = request.method() == Method::HEAD;
         // CORS needs the request's `Origin` after the handler has taken the request.
@@ -122,7 +128,7 @@ impl App {
             Destination::Route(id, _) => Some(self.table.route(*id).template()),
             _ => None,
         };
-        let span = request_span(&request, route);
+        let span = request_span(&request, route, in_runtime_span);
         let (mut response, cors) = match destination {
             Destination::Route(id, params) => {
                 let route = self.table.route(id);
@@ -285,21 +291,22 @@ impl App {
         event: &[u8],
         context: Option<Arc<lambda_runtime::Context>>,
     ) -> Result<Vec<u8>, EventError> {
-        let payload = self
-            .respond_payload(&bytes::Bytes::copy_from_slice(event), context)
-            .await?;
+        let event = bytes::Bytes::copy_from_slice(event);
+        let payload = self.respond_payload(&event, context, false).await?;
         Ok(event::reply(payload.shape, payload.response))
     }
 
     /// Answers one invocation payload held in shared bytes (as the Lambda runtime receives
     /// them, which the request then keeps without a copy), with a reply that is serialized
     /// once, by whoever writes it out. A streamed body is collected: this reply is one payload.
+    /// `in_runtime_span`: as for [`App::answer`].
     pub(crate) async fn respond_payload(
         &self,
         event: &bytes::Bytes,
         context: Option<Arc<lambda_runtime::Context>>,
+        in_runtime_span: bool,
     ) -> Result<event::ReplyPayload, EventError> {
-        let (shape, mut response) = self.answer(event, context).await?;
+        let (shape, mut response) = self.answer(event, context, in_runtime_span).await?;
         if let Body::Stream(_) = response.body() {
             response = self.buffer(response).await;
         }
@@ -307,11 +314,13 @@ impl App {
     }
 
     /// Answers an invocation payload with the response itself, its body not collected (for
-    /// streaming), and the shape of its source's reply.
+    /// streaming), and the shape of its source's reply. `in_runtime_span` is true where the
+    /// invocation runs inside lambda_runtime's span (`run` on Lambda).
     pub(crate) async fn answer(
         &self,
         event: &bytes::Bytes,
         context: Option<Arc<lambda_runtime::Context>>,
+        in_runtime_span: bool,
     ) -> Result<(ReplyShape, Response), EventError> {
         let options = event::Options {
             base_path: self.table.settings.base_path.as_deref(),
@@ -321,7 +330,7 @@ impl App {
         let response = match request {
             Ok(mut request) => {
                 request.context = context;
-                self.call(request).await
+                self.handle(request, in_runtime_span).await
             }
             Err(error) => {
                 let mut response = error.into_response();
@@ -386,8 +395,22 @@ static SERVED: AtomicBool = AtomicBool::new(false);
 /// recorded, and with JSON logs it re-reads the ones it has. `cold_start` is true for the
 /// first request the process serves, as Powertools' logger says it; the X-Ray trace id comes
 /// from the Lambda context, or from the environment variable Lambda (and `cargo lambda`) sets.
-fn request_span(request: &Request, route: Option<&str>) -> tracing::Span {
+///
+/// Inside lambda_runtime's invocation span (`Lambda runtime invoke`, with `requestId` and
+/// `xrayTraceId`: `run` on Lambda), the request id and the trace id are that span's and are
+/// not repeated, so that each log line names them once.
+fn request_span(request: &Request, route: Option<&str>, in_runtime_span: bool) -> tracing::Span {
     let cold_start = !SERVED.swap(true, Ordering::Relaxed);
+    if in_runtime_span {
+        return tracing::info_span!(
+            "request",
+            method = request.method.as_str(),
+            cold_start,
+            route,
+            status = tracing::field::Empty,
+            duration_us = tracing::field::Empty,
+        );
+    }
     tracing::info_span!(
         "request",
         request_id = request.request_id().unwrap_or("-"),
