@@ -33,10 +33,11 @@ commands (outside Lambda; on Lambda the binary answers invocations):
   invoke FILE        answer one event (a JSON file, or - for stdin) and print the reply
                      (in streaming mode, a Function URL's or REST API's prelude, then the
                      body as it streams)
-  serve [--addr ADDR] [--source rest|http|alb|alb-multi|url]
+  serve [--addr ADDR] [--source SOURCE]
                      serve HTTP on ADDR (default 127.0.0.1:3000); each request is sent to
-                     the app as an event of that source (default http; alb-multi is an ALB
-                     target group with multi-value headers on)
+                     the app as an event of SOURCE: rest, http (the default), url, alb,
+                     alb-multi (an ALB target group with multi-value headers on),
+                     lattice-v1 or lattice-v2
   check              check the routes file against the handlers and print the route table
   help               print this message (also -h, --help)";
 
@@ -95,12 +96,13 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, RunEr
                     }
                     Long("source") => {
                         let value = parser.value().map_err(bad)?.string().map_err(bad)?;
+                        // Every source by its name, and an ALB target group in multi-value mode.
                         let source = match value.as_str() {
-                            "rest" => Source::RestApi,
-                            "http" => Source::HttpApi,
-                            "alb" | "alb-multi" => Source::Alb,
-                            "url" => Source::FunctionUrl,
-                            _ => return Err(usage_error(format!("invalid source `{value}`"))),
+                            "alb-multi" => Some(Source::Alb),
+                            name => crate::event::sources().find(|s| s.name() == name),
+                        };
+                        let Some(source) = source else {
+                            return Err(usage_error(format!("invalid source `{value}`")));
                         };
                         events = Events {
                             source,
@@ -329,7 +331,7 @@ async fn answer_inner(
     let event = serde_json::to_vec(&synth::event_for(events.source, &request)).unwrap_or_default();
     // As on Lambda in streaming mode, a Function URL's or a REST API's answer streams.
     if app.streams() && matches!(events.source, Source::FunctionUrl | Source::RestApi) {
-        return match app.answer(&event.into(), None).await {
+        return match app.answer(&event.into(), None, false).await {
             Ok((_, response)) => http_response(response),
             Err(error) => plain(502, &format!("the app refused the event: {error}")),
         };
@@ -385,6 +387,15 @@ mod tests {
         assert_eq!(
             (addr.port(), events.source, events.multi_value),
             (8080, Source::Alb, true)
+        );
+        let Ok(Command::Serve { events, .. }) =
+            parse_args(args(&["serve", "--source", "lattice-v2"]))
+        else {
+            panic!("serve --source lattice-v2 did not parse");
+        };
+        assert_eq!(
+            (events.source, events.multi_value),
+            (Source::LatticeV2, false)
         );
         assert!(matches!(parse_args(args(&["--help"])), Ok(Command::Help)));
         assert!(matches!(parse_args(args(&["-h"])), Ok(Command::Help)));
@@ -538,7 +549,8 @@ mod serve_tests {
         }
     }
 
-    // A regression test for issue 17: any error reading a body was a 413.
+    // A body that cannot be read (cut short, a bad chunk size) is the client's mistake, a 400;
+    // only a body over the limit is a 413.
     #[test]
     fn broken_bodies_are_400_and_only_large_ones_413() {
         runtime().block_on(async {
@@ -553,6 +565,29 @@ mod serve_tests {
                 "x".repeat(2_000)
             );
             assert_eq!(status(&exchange(addr, large.as_bytes(), false).await), "413");
+        });
+    }
+
+    #[test]
+    fn connections_past_the_limit_wait_to_be_accepted() {
+        runtime().block_on(async {
+            let addr = server().await;
+            // As many idle connections as the limit: the server holds each until its time to
+            // send headers runs out.
+            let mut idle = Vec::new();
+            for _ in 0..TEST_LIMITS.connections {
+                idle.push(TcpStream::connect(addr).await.unwrap());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let started = Instant::now();
+            let request = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi";
+            let reply = exchange(addr, request, false).await;
+            assert_eq!(status(&reply), "200", "{reply}");
+            assert!(reply.ends_with("hi"), "{reply}");
+            // Accepted only once the idle ones were cut (300 ms after they connected).
+            let waited = started.elapsed();
+            assert!(waited >= Duration::from_millis(150), "answered after {waited:?}");
+            drop(idle);
         });
     }
 }

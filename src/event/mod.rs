@@ -77,6 +77,14 @@ static FORMATS: &[&dyn Format] = &[
     &rest::Rest,
 ];
 
+/// Every source whose events minik reads, in the order of [`FORMATS`].
+#[cfg(any(feature = "local", test))]
+pub(crate) fn sources() -> impl Iterator<Item = Source> {
+    FORMATS
+        .iter()
+        .flat_map(|format| format.sources().iter().copied())
+}
+
 /// The format of the events `source` sends.
 fn format_of(source: Source) -> &'static dyn Format {
     FORMATS
@@ -269,6 +277,7 @@ mod tests {
             let formats = FORMATS.iter().filter(|f| f.sources().contains(&source));
             assert_eq!(formats.count(), 1, "{source}");
         }
+        assert_eq!(sources().count(), SOURCES.len());
     }
 
     #[test]
