@@ -193,3 +193,20 @@ fn help_lists_every_command() {
         );
     }
 }
+
+#[test]
+fn help_is_usage_on_stdout_and_an_unknown_command_exit_status_2() {
+    for flag in ["--help", "-h"] {
+        let output = minik(&[flag]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        assert!(text(&output.stdout).contains("check"), "{flag}");
+    }
+    let output = minik(&["deploy"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("deploy") && stderr.contains("Usage"),
+        "{stderr}"
+    );
+}

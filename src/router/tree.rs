@@ -229,3 +229,32 @@ pub(super) fn walk<'p>(
         return false;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `segment_end` written the obvious way: the reference it must agree with.
+    fn segment_end_naive(path: &str) -> (usize, Found) {
+        let end = path.find('/').unwrap_or(path.len());
+        let segment = &path[..end];
+        let found = if segment.chars().any(|c| c.is_ascii_control()) {
+            Found::Control
+        } else if segment.contains('%') {
+            Found::Escape
+        } else {
+            Found::Plain
+        };
+        (end, found)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn segment_end_agrees_with_the_naive_form(path in "[a/%\u{0}\u{1f}\u{7f} .é-]{0,12}") {
+            let (end, found) = segment_end(&path);
+            let (naive_end, naive_found) = segment_end_naive(&path);
+            proptest::prop_assert_eq!(end, naive_end);
+            proptest::prop_assert!(found == naive_found, "{:?}", path);
+        }
+    }
+}

@@ -45,12 +45,28 @@ def invoke(port, event_file):
         return done.returncode, done.stdout + done.stderr
 
 
+def command_line_manners(binary):
+    """Outside Lambda the app binary takes a command: help is usage on stdout and exit 0; a
+    command it does not know is the mistake and the usage on stderr, and exit 2."""
+    env = {k: v for k, v in os.environ.items() if k != "AWS_LAMBDA_RUNTIME_API"}
+    for flag in ["--help", "-h", "help"]:
+        done = subprocess.run([binary, flag], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        check(f"the app binary's {flag} prints the usage and exits 0",
+              done.returncode == 0 and "usage:" in done.stdout and "serve" in done.stdout,
+              f"exit {done.returncode}\n{done.stdout}{done.stderr}")
+    done = subprocess.run([binary, "deploy"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    check("an unknown command exits 2 with the usage on stderr",
+          done.returncode == 2 and "usage:" in done.stderr and not done.stdout,
+          f"exit {done.returncode}\n{done.stdout}{done.stderr}")
+
+
 def main():
     build = subprocess.run(["cargo", "build", "--quiet", "--example", "quickstart"], cwd=ROOT, timeout=1200)
     if build.returncode != 0:
         print("FAIL the quickstart did not build")
         return 1
     binary = os.path.join(TARGET, "debug", "examples", "quickstart")
+    command_line_manners(binary)
     port = free_port()
     processes = []
     try:
@@ -128,6 +144,13 @@ def main():
         check("the function keeps serving after a refused event", isinstance(reply, dict)
               and reply.get("statusCode") == 200, reply)
         check("the function process is still running", function.poll() is None)
+        with open(os.path.join(TARGET, "e2e-quickstart.log")) as f:
+            logs = f.read()
+        failed = [line for line in logs.splitlines() if "handler failed" in line and 'route="/fail"' in line]
+        check("on Lambda a failure's log line names the request id once, in the runtime's span",
+              len(failed) == 1 and "Lambda runtime invoke{requestId=" in failed[0]
+              and '}:request{method="GET" cold_start=' in failed[0] and "request_id" not in failed[0],
+              logs[-3000:])
         status, headers, body = http(port, "HEAD", "/greetings")
         check("HEAD answers without a body", status == 200 and body == b"", (status, body))
 
@@ -182,8 +205,8 @@ def streaming_example(port, env, processes):
     if build.returncode != 0:
         check("the streaming example builds", False)
         return
-    binary = os.path.join(ROOT, "target", "debug", "examples", "streaming")
-    log = open(os.path.join(ROOT, "target", "e2e-streaming.log"), "w")
+    binary = os.path.join(TARGET, "debug", "examples", "streaming")
+    log = open(os.path.join(TARGET, "e2e-streaming.log"), "w")
     function = subprocess.Popen([binary], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
     processes.append(function)
     events = os.path.join(ROOT, "examples", "streaming", "events")

@@ -105,6 +105,38 @@ fn declared_query_parameters_are_typed_on_every_source() {
 }
 
 #[test]
+fn undeclared_query_parameters_are_left_to_request_query() {
+    #[derive(Deserialize)]
+    struct Limit {
+        limit: i64,
+    }
+    let routes = "[[route]]\npath = \"/items\"\nhandler = \"items\"\nquery = { limit = { type = \"int\", default = 5 } }\n";
+    let app = App::from_toml("items.toml", routes)
+        .handler("items", |Query(query): Query<Limit>, request: Request| {
+            Json(json!({ "limit": query.limit, "extra": request.query("extra") }))
+        })
+        .build()
+        .unwrap();
+    runtime().block_on(async {
+        for source in SOURCES {
+            let reply = app
+                .test()
+                .get("/items?extra=a%20b&limit=3")
+                .source(source)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(reply.status(), 200, "{source}");
+            assert_eq!(
+                reply.json::<Value>().unwrap(),
+                json!({ "limit": 3, "extra": "a b" }),
+                "{source}"
+            );
+        }
+    });
+}
+
+#[test]
 fn every_query_parameter_that_does_not_fit_is_named_in_one_400() {
     let app = app().build().unwrap();
     runtime().block_on(async {
@@ -219,6 +251,65 @@ fn bodies_are_checked_against_their_declaration() {
 }
 
 #[test]
+fn a_route_s_max_body_overrides_the_app_s_in_either_direction() {
+    let routes = r#"[app]
+max_body = "1KB"
+
+[[route]]
+path = "/upload"
+methods = ["POST"]
+handler = "size"
+max_body = "4KB"
+
+[[route]]
+path = "/note"
+methods = ["POST"]
+handler = "size"
+max_body = "100B"
+
+[[route]]
+path = "/other"
+methods = ["POST"]
+handler = "size"
+"#;
+    let app = App::from_toml("sizes.toml", routes)
+        .handler("size", |request: Request| request.body().len().to_string())
+        .build()
+        .unwrap();
+    runtime().block_on(async {
+        for source in SOURCES {
+            for (path, len, status) in [
+                ("/upload", 2048, 200),
+                ("/upload", 4097, 413),
+                ("/other", 1024, 200),
+                ("/other", 2048, 413),
+                ("/note", 100, 200),
+                ("/note", 101, 413),
+            ] {
+                // Binary bodies travel base64-encoded in the event; text ones as they are.
+                for body in [vec![b'x'; len], vec![0xff; len]] {
+                    let reply = app
+                        .test()
+                        .post(path)
+                        .body(body)
+                        .source(source)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(reply.status(), status, "{source} {path} {len}");
+                    if status == 200 {
+                        assert_eq!(reply.text(), len.to_string());
+                    } else {
+                        let error: Value = reply.json().unwrap();
+                        assert!(error["error_message"].as_str().is_some(), "{error}");
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[test]
 fn registered_types_match_path_segments() {
     let app = app().build().unwrap();
     runtime().block_on(async {
@@ -249,6 +340,7 @@ fn handlers_that_disagree_with_the_contract_are_reported_at_build() {
         q: Option<String>,
         tag: String,
         page: Option<i64>,
+        sort: Vec<String>,
     }
     #[derive(Deserialize)]
     #[allow(dead_code)]
@@ -279,6 +371,7 @@ fn handlers_that_disagree_with_the_contract_are_reported_at_build() {
         "its `Query` takes `done` as always present, but the route's `query` makes it optional without a default",
         "the route's `query` says `tag` is `repeated`, but its `Query` takes one value: take a `Vec`",
         "its `Query` takes `page`, which the route's `query` does not declare",
+        "its `Query` takes `sort` as a list, but the route's `query` does not say `repeated = true`",
         "its `Json` takes `title` as `int`, but the schema says `string`",
         "its `Json` takes `done` as always present, but the schema does not require it: take an `Option`",
         "its `Json` takes `colour`, which the body's schema does not describe",

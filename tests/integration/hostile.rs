@@ -245,6 +245,15 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Outcome)> {
             Status(200, "ada"),
         ),
         (
+            "an HTTP event with a field minik does not read nested 10,000 deep",
+            {
+                let event = String::from_utf8(bytes(v2("GET", "/hello/ada", ""))).unwrap();
+                let event = event.strip_suffix('}').unwrap();
+                format!("{event},\"unread\":{{\"deep\":{nested}}}}}").into_bytes()
+            },
+            Status(200, "ada"),
+        ),
+        (
             "v2 without headers, cookies or body",
             bytes(json!({ "version": "2.0", "rawPath": "/hello/ada",
             "requestContext": { "http": { "method": "GET" } } })),

@@ -59,6 +59,10 @@ handler = "bad_header"
 [[route]]
 path = "/header-map"
 handler = "header_map"
+
+[[route]]
+path = "/early"
+handler = "early"
 "#;
 
 fn create(Json(todo): Json<Value>) -> (StatusCode, [(HeaderName, &'static str); 1], Json<Value>) {
@@ -102,6 +106,12 @@ fn bad_header() -> ([(&'static str, &'static str); 1], &'static str) {
     ([("x-bad", "a\r\nSet-Cookie: stolen=1")], "body")
 }
 
+fn early() -> (StatusCode, Json<Value>) {
+    // 103 Early Hints: an informational answer, which has no body.
+    let early_hints = StatusCode::from_u16(103).unwrap();
+    (early_hints, Json(json!({ "ignored": true })))
+}
+
 fn header_map() -> (HeaderMap, &'static str) {
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
@@ -119,6 +129,7 @@ fn app(debug: bool) -> App {
     .handler("cached", cached)
     .handler("bad_header", bad_header)
     .handler("header_map", header_map)
+    .handler("early", early)
     .build()
     .unwrap()
 }
@@ -186,6 +197,7 @@ fn answers_without_a_body_carry_no_content_type() {
     .handler("cached", cached)
     .handler("bad_header", bad_header)
     .handler("header_map", header_map)
+    .handler("early", early)
     .build()
     .unwrap();
     runtime().block_on(async {
@@ -205,6 +217,10 @@ fn answers_without_a_body_carry_no_content_type() {
             assert_eq!((cached.status().as_u16(), cached.body()), (304, &b""[..]));
             assert_eq!(cached.header("content-type"), None, "{source}");
             assert_eq!(cached.header("etag"), Some("\"v1\""));
+            let early = app.test().get("/early").source(source).multi_value(multi);
+            let early = early.send().await.unwrap();
+            assert_eq!((early.status().as_u16(), early.body()), (103, &b""[..]));
+            assert_eq!(early.header("content-type"), None, "{source}");
         }
     });
 }
