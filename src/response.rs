@@ -170,8 +170,12 @@ impl Response {
 /// Anything a handler can return.
 ///
 /// Implemented for [`Response`], [`Json`], `serde_json::Value` (JSON), `String` and `&'static str`
-/// (text), `Vec<u8>` (binary), `()` (empty), [`StatusCode`], `(StatusCode, T)`, [`HttpError`],
-/// [`Error`] and `Result<T, E>` of any of these.
+/// (text), `Vec<u8>` (binary), `()` (empty), [`StatusCode`], [`HttpError`], [`Error`],
+/// `Result<T, E>` of any of these, and axum's tuple forms around any of them: `(StatusCode, T)`,
+/// headers in front of the body as an array of pairs or a [`HeaderMap`], with and without a
+/// status (`([(HeaderName, &str); N], T)`, `(StatusCode, [(HeaderName, &str); N], T)`,
+/// `(HeaderMap, T)`, `(StatusCode, HeaderMap, T)`). A header that is not valid HTTP is answered
+/// with a 500, its reason in the log.
 pub trait IntoResponse {
     /// Whether the type streams its body (`Streaming`,
     /// `Sse`), so that `build()` can check the app's invoke mode.
