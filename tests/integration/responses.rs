@@ -483,6 +483,48 @@ fn an_error_handler_writes_every_error_even_for_requests_no_route_takes() {
 }
 
 #[test]
+fn events_refused_before_any_route_is_looked_up_are_shaped_like_every_other_error() {
+    // A header value with a line break: a 400 from reading the event, before routing.
+    let event = json!({
+        "version": "2.0", "rawPath": "/items/1", "rawQueryString": "",
+        "headers": { "x-bad": "a\nb" },
+        "requestContext": { "http": { "method": "GET" } },
+    });
+    let event = serde_json::to_vec(&event).unwrap();
+    let problem = errors_app("errors = \"problem\"").build().unwrap();
+    let handled = errors_app("")
+        .error_handler(|error: &HttpError, _: Option<&Value>| {
+            let code = error.status().as_u16();
+            (
+                error.status(),
+                [("x-error", "1")],
+                Json(json!({ "code": code })),
+            )
+        })
+        .build()
+        .unwrap();
+    let body = |reply: &[u8]| -> (Value, Value) {
+        let reply: Value = serde_json::from_slice(reply).unwrap();
+        let body = serde_json::from_str(reply["body"].as_str().unwrap()).unwrap();
+        (reply, body)
+    };
+    runtime().block_on(async {
+        let (reply, problem) = body(&problem.respond(&event).await.unwrap());
+        assert_eq!(reply["statusCode"], 400);
+        assert_eq!(reply["headers"]["content-type"], "application/problem+json");
+        assert_eq!(problem["status"], 400, "{problem}");
+        assert_eq!(problem["title"], "Bad Request", "{problem}");
+        let (reply, handled) = body(&handled.respond(&event).await.unwrap());
+        assert_eq!(reply["statusCode"], 400);
+        assert_eq!(
+            reply["headers"]["x-error"], "1",
+            "the error handler's answer: {reply}"
+        );
+        assert_eq!(handled, json!({ "code": 400 }));
+    });
+}
+
+#[test]
 fn after_hooks_run_on_routed_requests_only() {
     let routes = "[app]\nmiddleware = [\"stamp\"]\n[[route]]\npath = \"/a\"\nmethods = [\"GET\"]\nhandler = \"a\"\n";
     let app = App::from_toml("r.toml", routes)
