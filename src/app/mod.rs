@@ -401,22 +401,14 @@ static SERVED: AtomicBool = AtomicBool::new(false);
 /// not repeated, so that each log line names them once.
 fn request_span(request: &Request, route: Option<&str>, in_runtime_span: bool) -> tracing::Span {
     let cold_start = !SERVED.swap(true, Ordering::Relaxed);
-    if in_runtime_span {
-        return tracing::info_span!(
-            "request",
-            method = request.method.as_str(),
-            cold_start,
-            route,
-            status = tracing::field::Empty,
-            duration_us = tracing::field::Empty,
-        );
-    }
+    // A field given `None` is left out of the span.
+    let ids = !in_runtime_span;
     tracing::info_span!(
         "request",
-        request_id = request.request_id().unwrap_or("-"),
+        request_id = ids.then(|| request.request_id().unwrap_or("-")),
         method = request.method.as_str(),
         cold_start,
-        xray_trace_id = trace_id(request).as_deref(),
+        xray_trace_id = if ids { trace_id(request) } else { None }.as_deref(),
         route,
         status = tracing::field::Empty,
         duration_us = tracing::field::Empty,

@@ -3,8 +3,9 @@
 
 Checks examples/template.yaml and examples/template-every-source.yaml, and the template.yaml
 that `minik new` writes; examples/streaming/template.yaml is linted only (it deploys the binary
-`cargo lambda build --example streaming` leaves, an example has no package of its own to build). `sam build` builds examples/sam/ (the quickstart as a package of its
-own) for arm64 with cargo-lambda, and must leave a `bootstrap` for the function.
+`cargo lambda build --example streaming` leaves: an example has no package of its own to
+build). `sam build` builds examples/sam/ (the quickstart as a package of its own) for arm64
+with cargo-lambda, and must leave a `bootstrap` for the function.
 
 SAM is the one in target/sam-cli (a virtualenv, so that aws-sam-cli's pinned dependencies do not
 clash with anything installed system-wide), installed there from PyPI when missing; cargo-lambda
