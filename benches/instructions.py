@@ -53,6 +53,8 @@ def main():
     for kind, n in [("hits", 20), ("misses", 10)]:
         minik, matchit = (count("lookup", who, kind, 2000) for who in ["minik", "matchit"])
         rows.append((f"lookup, {n} {kind}, vs matchit", minik, matchit, 1.5))
+    minik, matchit = (count("not-allowed", who, 200) for who in ["minik", "matchit"])
+    rows.append(("lookup, a 405 on every path (142), vs matchit", minik, matchit, 1.5))
     minik, matchit = (count("startup", who, 20) for who in ["minik", "matchit"])
     rows.append(("startup, GitHub set, vs matchit", minik, matchit, None))
     large, small = count("scale", 10000, 2000), count("scale", 10, 2000)

@@ -301,7 +301,7 @@ pub use crate::handler::Handler;
 pub use crate::middleware::Next;
 pub use crate::request::Request;
 pub use crate::response::{Body, IntoResponse, Json, Response};
-pub use crate::router::{ParamType, ParamValue};
+pub use crate::router::{Allow, ParamType, ParamValue};
 pub use crate::runtime::{IntoApp, run};
 #[doc(hidden)]
 pub use crate::runtime::{answer_invocation, init_subscriber};

@@ -28,7 +28,7 @@ use crate::handler::BoxedHandler;
 use crate::middleware::{Hook, Next};
 use crate::request::Request;
 use crate::response::{Body, IntoResponse, Response};
-use crate::router::{Lookup, ParamValue, Params, RouteId};
+use crate::router::{Allow, Lookup, ParamValue, Params, RouteId};
 use crate::spec::{self, Cors, Route, RouteTable};
 
 /// A minik application: routes from a TOML file, each bound to a named handler.
@@ -73,7 +73,7 @@ enum Destination<'a> {
     NotFound,
     /// Routes take the path but not the method: 405, with the CORS policy of one of them.
     MethodNotAllowed {
-        allow: Vec<Method>,
+        allow: Allow,
         cors: Option<&'a Arc<Cors>>,
     },
 }
@@ -150,7 +150,7 @@ impl App {
                 HttpError::not_found("Not Found").into_response(),
                 self.table.settings.cors.as_ref(),
             ),
-            Destination::MethodNotAllowed { allow, cors } => (method_not_allowed(&allow), cors),
+            Destination::MethodNotAllowed { allow, cors } => (method_not_allowed(allow), cors),
         };
         // Errors carry the CORS headers too, or the browser would hide them from the page.
         if let Some(cors) = cors {
@@ -214,7 +214,10 @@ impl App {
                 }
                 let allow = table.allow(&routes);
                 // The CORS policy of the route that would take the first allowed method.
-                let route = allow.first().and_then(|method| table.pick(&routes, method));
+                let route = allow
+                    .iter()
+                    .next()
+                    .and_then(|method| table.pick(&routes, &method));
                 let cors = match route {
                     Some(route) => route.cors(),
                     None => table.settings.cors.as_ref(),
@@ -453,11 +456,10 @@ fn trace_id(request: &Request) -> Option<std::borrow::Cow<'_, str>> {
 }
 
 /// A 405 with its `Allow` header.
-fn method_not_allowed(allow: &[Method]) -> Response {
-    let allow: Vec<&str> = allow.iter().map(Method::as_str).collect();
+fn method_not_allowed(allow: Allow) -> Response {
     let error = HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
     let mut response = error.into_response();
-    if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+    if let Ok(value) = HeaderValue::from_str(&allow.to_string()) {
         response.headers_mut().insert(header::ALLOW, value);
     }
     response

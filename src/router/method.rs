@@ -87,12 +87,12 @@ impl MethodSet {
     }
 
     /// The methods the routes answer, as `Allow` lists them: a GET route answers HEAD too.
-    pub(crate) fn allow(&self) -> Vec<Method> {
-        let mut set = *self;
+    pub(crate) fn allow(self) -> Allow {
+        let mut set = self;
         if set.contains(&Method::GET) {
             set.insert(&Method::HEAD);
         }
-        KNOWN.iter().filter(|m| set.contains(m)).cloned().collect()
+        Allow { set }
     }
 }
 
@@ -102,14 +102,89 @@ impl fmt::Display for MethodSet {
         if self.any {
             return f.write_str("*");
         }
-        let allow = self.allow();
-        let names: Vec<&str> = allow.iter().map(Method::as_str).collect();
-        f.write_str(&names.join(","))
+        self.allow().write(f, ",")
     }
 }
 
 impl fmt::Debug for MethodSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+/// The methods a path's routes accept: what a 405 lists in its `Allow` header.
+///
+/// A small set that is copied, not allocated, so that a lookup answering 405 costs no more than
+/// one that finds a route. Iterating gives the methods in the order `Allow` lists them; the
+/// `Display` form is the header's value, `GET, HEAD, POST`.
+///
+/// ```
+/// use minik::{MatchError, Method, RouteTable};
+///
+/// let table = RouteTable::from_toml("routes.toml", r#"
+///     [[route]]
+///     path = "/orders"
+///     methods = ["GET", "POST"]
+///     handler = "orders"
+/// "#).unwrap();
+/// let Err(MatchError::MethodNotAllowed { allow }) = table.at(&Method::DELETE, "/orders") else {
+///     panic!("a 405");
+/// };
+/// assert!(allow.contains(&Method::HEAD));
+/// assert_eq!(allow.to_string(), "GET, HEAD, POST");
+/// assert_eq!(allow.iter().collect::<Vec<_>>(), [Method::GET, Method::HEAD, Method::POST]);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Allow {
+    set: MethodSet,
+}
+
+impl Allow {
+    /// Whether one of the routes answers `method`.
+    pub fn contains(&self, method: &Method) -> bool {
+        self.set.contains(method)
+    }
+
+    /// The methods, in the order `Allow` lists them.
+    pub fn iter(&self) -> impl Iterator<Item = Method> + '_ {
+        let set = self.set;
+        KNOWN
+            .iter()
+            .enumerate()
+            .filter(move |&(i, _)| set.any || set.bits & (1 << i) != 0)
+            .map(|(_, method)| method.clone())
+    }
+
+    /// How many methods the set holds.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether the set is empty (a 405 always lists at least one method).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, separator: &str) -> fmt::Result {
+        for (i, method) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(separator)?;
+            }
+            f.write_str(method.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Allow {
+    /// The `Allow` header's value: `GET, HEAD, POST`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, ", ")
+    }
+}
+
+impl fmt::Debug for Allow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }

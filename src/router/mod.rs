@@ -13,6 +13,7 @@ mod tree;
 
 use http::Method;
 
+pub use self::method::Allow;
 pub(crate) use self::method::{KNOWN as KNOWN_METHODS, MethodSet, NAMES as METHOD_NAMES};
 pub(crate) use self::param::{CustomType, Matcher, Regex, compile_regex};
 pub use self::param::{ParamType, ParamValue};
@@ -21,6 +22,10 @@ use self::tree::{Node, walk};
 
 /// A route's number: the order in which it was inserted.
 pub(crate) type RouteId = usize;
+
+/// Routes of one path, in precedence order: inline up to four, so that neither a 405 nor a
+/// route passed over for its method allocates.
+pub(crate) type Routes = smallvec::SmallVec<[RouteId; 4]>;
 
 /// A lookup's parameter values, in template order: inline up to four (most routes have
 /// fewer), so that a lookup does not allocate for them.
@@ -53,10 +58,10 @@ pub(crate) enum Lookup {
         route: RouteId,
         /// Routes that match the path ahead of `route` but do not take the method, in
         /// precedence order (usually none).
-        passed: Vec<RouteId>,
+        passed: Routes,
     },
     /// Routes match the path but none takes the method: all of them, in precedence order.
-    MethodNotAllowed { routes: Vec<RouteId> },
+    MethodNotAllowed { routes: Routes },
     /// No route matches the path.
     NotFound,
 }
@@ -118,7 +123,7 @@ impl Router {
         // One trailing slash is not significant: `/events/` is `/events`.
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         let rest = (!rest.is_empty()).then_some(rest);
-        let (mut found, mut passed) = (None, Vec::new());
+        let (mut found, mut passed) = (None, Routes::new());
         walk(&self.root, rest, decoded, params, &mut |ids| {
             found = self.pick(ids, method);
             if found.is_none() {
@@ -151,7 +156,7 @@ impl Router {
     }
 
     /// The methods any of `routes` answers, for an `Allow` header.
-    pub(crate) fn allow(&self, routes: &[RouteId]) -> Vec<Method> {
+    pub(crate) fn allow(&self, routes: &[RouteId]) -> Allow {
         let set = routes
             .iter()
             .fold(MethodSet::EMPTY, |set, &id| set.union(self.methods[id]));
@@ -335,16 +340,15 @@ mod tests {
         let posted = router.insert(&parts, post).unwrap();
         match router.lookup(&Method::DELETE, "/gists/42", false, &mut Params::new()) {
             Lookup::MethodNotAllowed { routes } => {
-                assert_eq!(routes, [0, posted]);
-                assert_eq!(
-                    router.allow(&routes),
-                    [Method::GET, Method::HEAD, Method::POST]
-                );
+                assert_eq!(routes.as_slice(), [0, posted]);
+                assert_eq!(router.allow(&routes).to_string(), "GET, HEAD, POST");
             }
             other => panic!("{other:?}"),
         }
         match router.lookup(&Method::POST, "/gists/42", false, &mut Params::new()) {
-            Lookup::Found { route, passed, .. } => assert_eq!((route, passed), (posted, vec![0])),
+            Lookup::Found { route, passed, .. } => {
+                assert_eq!((route, passed.as_slice()), (posted, &[0][..]))
+            }
             other => panic!("{other:?}"),
         }
         // HEAD goes to the GET route.

@@ -7,7 +7,7 @@ use http::Method;
 
 use super::{Cors, Settings};
 use crate::diagnostic::Diagnostics;
-use crate::router::{Lookup, MethodSet, ParamType, ParamValue, Params, RouteId, Router};
+use crate::router::{Allow, Lookup, MethodSet, ParamType, ParamValue, Params, RouteId, Router};
 
 /// One route of the table, as declared in the routes file.
 #[derive(Debug, Clone)]
@@ -122,7 +122,7 @@ pub enum MatchError {
     /// Routes match the path but none accepts the method: 405, with the `Allow` list.
     MethodNotAllowed {
         /// The methods the matching routes accept, for the `Allow` header.
-        allow: Vec<Method>,
+        allow: Allow,
     },
 }
 
@@ -318,7 +318,7 @@ impl RouteTable {
     }
 
     /// The methods `routes` answer together, for an `Allow` header.
-    pub(crate) fn allow(&self, routes: &[RouteId]) -> Vec<Method> {
+    pub(crate) fn allow(&self, routes: &[RouteId]) -> Allow {
         self.router.allow(routes)
     }
 }

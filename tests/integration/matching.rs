@@ -186,12 +186,7 @@ fn requests_match_as_documented() {
             }
             (Err(MatchError::NotFound), NotFound) => true,
             (Err(MatchError::MethodNotAllowed { allow }), NotAllowed(list)) => {
-                allow
-                    .iter()
-                    .map(Method::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-                    == *list
+                allow.to_string() == *list
             }
             _ => false,
         };

@@ -147,7 +147,10 @@ proptest! {
             for method in [Method::GET, Method::POST, Method::HEAD, Method::PUT] {
                 match table.at(&method, path) {
                     Ok(found) => prop_assert_eq!(found.params().len(), found.route().params().len()),
-                    Err(MatchError::MethodNotAllowed { allow }) => prop_assert!(!allow.is_empty()),
+                    Err(MatchError::MethodNotAllowed { allow }) => {
+                        prop_assert!(!allow.is_empty());
+                        prop_assert!(!allow.contains(&method), "{} {} {}", method, path, allow);
+                    }
                     Err(_) => {}
                 }
             }

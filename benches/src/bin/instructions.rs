@@ -12,15 +12,16 @@
 //! the run path, with `minik::run`'s subscriber; EVENT: `rest-v1`, `http-api-v2`,
 //! `alb-multi-value` or a fixture's `directory/file.json`),
 //! `lookup {minik,matchit} {hits,misses,PATH} N` (PATH: one path of either list),
+//! `not-allowed {minik,matchit} N` (the 405 list of the lookup bench, one per path),
 //! `startup {minik,matchit} N`, `scale {10,10000} N`. Every loop checks its results, as the
 //! benches do.
 
 use std::hint::black_box;
 
 use bytes::Bytes;
-use minik::{Method, RouteTable};
+use minik::{MatchError, Method, RouteTable};
 use minik_benches::{
-    GITHUB_HITS, GITHUB_MISSES, all_fixtures, axum_app, events, github_matchit, github_routes_file,
+    GITHUB_HITS, GITHUB_MISSES, all_fixtures, axum_app, events, github_matchit, github_requests, github_routes_file,
     install_run_subscriber, minik_app, ready, scaled_routes_file,
 };
 use serde_json::Value;
@@ -72,6 +73,16 @@ fn count_minik_lookups(table: &RouteTable, requests: &[(Method, &str)], hit: boo
     for _ in 0..n {
         for (method, path) in requests {
             assert_eq!(table.at(method, black_box(path)).is_ok(), hit);
+        }
+    }
+}
+
+#[inline(never)]
+fn count_minik_not_allowed(table: &RouteTable, requests: &[(Method, &str)], n: usize) {
+    for _ in 0..n {
+        for (method, path) in requests {
+            let error = table.at(method, black_box(path)).unwrap_err();
+            assert!(matches!(error, MatchError::MethodNotAllowed { .. }));
         }
     }
 }
@@ -166,6 +177,21 @@ fn main() {
                     count_minik_lookups(&table.unwrap(), &requests, hit, count(n));
                 }
                 "matchit" => count_matchit_lookups(&github_matchit(), &requests, hit, count(n)),
+                _ => panic!("minik or matchit"),
+            }
+        }
+        ["not-allowed", who, n] => {
+            let list = github_requests().not_allowed;
+            let requests: Vec<(Method, &str)> = list
+                .iter()
+                .map(|(method, path)| (method.parse().unwrap(), path.as_str()))
+                .collect();
+            match *who {
+                "minik" => {
+                    let table = RouteTable::from_toml("github.toml", &github_routes_file());
+                    count_minik_not_allowed(&table.unwrap(), &requests, count(n));
+                }
+                "matchit" => count_matchit_lookups(&github_matchit(), &requests, false, count(n)),
                 _ => panic!("minik or matchit"),
             }
         }
