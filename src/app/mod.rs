@@ -238,7 +238,10 @@ impl App {
             }
             Some(hooks) => {
                 let chain = Next::chain(Arc::clone(hooks), Arc::clone(&bound.handler));
-                chain.run(request).instrument(span.clone()).await
+                // Boxed: the chain's future is several times the size of a handler's, and every
+                // request's future would otherwise carry (and move) room for it.
+                let chain = Box::pin(chain.run(request));
+                chain.instrument(span.clone()).await
             }
         };
         if let Some(details) = response.failure.as_ref().and_then(|f| f.details.as_ref()) {
