@@ -279,6 +279,7 @@ mod handler;
 mod lambda_stream;
 #[cfg(feature = "local")]
 mod local;
+mod log_fields;
 pub mod middleware;
 mod openapi;
 mod request;

@@ -67,7 +67,7 @@ where
     let installed = if json {
         subscriber.json().try_init()
     } else {
-        subscriber.try_init()
+        subscriber.fmt_fields(crate::log_fields::Fields).try_init()
     };
     if installed.is_ok() {
         crate::app::outcome_unread();
