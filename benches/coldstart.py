@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Cold start: the quickstart's Lambda binary on minik against the same app on lambda_http + axum.
 
-    python3 benches/coldstart.py [RUNS]          # builds both binaries, 40 runs each by default
+    python3 benches/coldstart.py [RUNS]          # builds the binaries, 40 runs each by default
     python3 benches/coldstart.py --check BINARY  # one run of BINARY, its replies printed
 
-Both binaries are built with the release profile of benches/Cargo.toml (fat LTO, one codegen
+A third binary, `runtime_floor`, answers the same request on lambda_runtime alone (no framework,
+no router, no subscriber): the floor, what the process and the official runtime cost before any
+framework does anything. The binaries are built with the release profile of benches/Cargo.toml (fat LTO, one codegen
 unit, stripped; in target/lambda), minik's without local mode (`--no-default-features`), as a Lambda deployment
 ships. Each run spawns the binary against a fake Lambda Runtime API on loopback (this script:
 it answers `GET /2018-06-01/runtime/invocation/next` with a real API Gateway event and records
 the reply the function posts), and measures spawn -> first `GET /next` (the init phase: the
 process starts, builds its app and asks for work) and spawn -> first reply posted (the first
-invocation included). The contenders alternate, run after run; the figures are medians and
+invocation included). The contenders take turns, in a rotating order; the figures are medians and
 90th percentiles of each, and the ratio of medians. Every reply is checked: status 200 and the
 quickstart's body.
 """
@@ -160,22 +162,25 @@ def p90(values):
 
 
 def build():
-    for args in (["--bin", "axum_quickstart"], ["--bin", "minik_quickstart", "--no-default-features"]):
+    for args in (["--bin", "axum_quickstart"], ["--bin", "runtime_floor"],
+                 ["--bin", "minik_quickstart", "--no-default-features"]):
         subprocess.run(["cargo", "build", "--release", "--target-dir", TARGET, *args], cwd=HERE, check=True)
     # The Lambda-only build is copied aside: the default build of the same name replaces it.
     lambda_only = os.path.join(RELEASE, "minik_quickstart_lambda")
     os.replace(os.path.join(RELEASE, "minik_quickstart"), lambda_only)
-    return {"minik": lambda_only, "lambda_http+axum": os.path.join(RELEASE, "axum_quickstart")}
+    return {"minik": lambda_only, "lambda_http+axum": os.path.join(RELEASE, "axum_quickstart"),
+            "lambda_runtime alone": os.path.join(RELEASE, "runtime_floor")}
 
 
 def measure(runs=40):
-    """Medians and p90s of both contenders, alternating: {name: {...}}."""
+    """Medians and p90s of each binary, in a rotating order: {name: {...}}."""
     binaries = build()
     times = {name: ([], []) for name in binaries}
     for name, binary in binaries.items():  # one warm-up run each: the page cache, the server
         check(one_run(binary)[2])
     for i in range(runs):
-        order = list(binaries.items()) if i % 2 == 0 else list(binaries.items())[::-1]
+        contenders = list(binaries.items())
+        order = contenders[i % len(contenders):] + contenders[:i % len(contenders)]
         for name, binary in order:
             to_next, to_reply, reply = one_run(binary)
             check(reply)

@@ -48,13 +48,16 @@ def fmt_time(ns):
 
 
 def verdict(ratio, target):
+    """`target` is a ratio, or None or a note for a line that has no target of its own."""
     if target is None:
         return "none: part of the cold start"
+    if isinstance(target, str):
+        return f"none: {target}"
     return "met" if ratio <= target else "**not met**"
 
 
 def target_cell(target):
-    return "-" if target is None else f"≤ {target}x"
+    return f"≤ {target}x" if isinstance(target, (int, float)) else "-"
 
 
 def middle(values):
@@ -101,6 +104,17 @@ def coldstart_rows(runs):
                      f"{mine[f'{key}_median']:.2f} ms, {mine[f'{key}_p90']:.2f} ms",
                      f"{peer[f'{key}_median']:.2f} ms, {peer[f'{key}_p90']:.2f} ms", ratio, 0.9,
                      f"p90 {mine[f'{key}_p90'] / peer[f'{key}_p90']:.2f}x"))
+    # The floor: the same answer on lambda_runtime alone. What lambda_http + axum and minik add
+    # to it is all a framework can save.
+    floor = results["lambda_runtime alone"]
+    for name, who in [("lambda_http + axum", peer), ("minik quickstart", mine)]:
+        for key, what in [("next", "spawn → first GET /next"), ("reply", "spawn → first reply posted")]:
+            rows.append((f"cold start, {what}: {name} vs lambda_runtime alone (no framework, no router, "
+                         "no subscriber; median, p90)",
+                         f"{who[f'{key}_median']:.2f} ms, {who[f'{key}_p90']:.2f} ms",
+                         f"{floor[f'{key}_median']:.2f} ms, {floor[f'{key}_p90']:.2f} ms",
+                         who[f"{key}_median"] / floor[f"{key}_median"], "the floor of any Rust function",
+                         f"p90 {who[f'{key}_p90'] / floor[f'{key}_p90']:.2f}x"))
     return rows
 
 
