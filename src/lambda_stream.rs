@@ -43,7 +43,8 @@ pub(crate) async fn serve(app: App) -> Result<(), RunError> {
             let request_id = event.context.request_id.clone();
             let context = Arc::new(event.context);
             let payload = Bytes::copy_from_slice(event.payload.get().as_bytes());
-            let (shape, response) = app.answer(&payload, Some(context), true).await?;
+            let (shape, answering) = app.answer(&payload, Some(context), true)?;
+            let response = answering.await;
             if matches!(shape.source(), Source::FunctionUrl | Source::RestApi) {
                 return Ok(FunctionResponse::StreamingResponse(streaming(
                     response, request_id,
@@ -141,10 +142,10 @@ pub(crate) async fn invoke(
     event: &[u8],
     out: &mut impl std::io::Write,
 ) -> Result<(), RunError> {
-    let (shape, response) = app
+    let (shape, answering) = app
         .answer(&Bytes::copy_from_slice(event), None, false)
-        .await
         .map_err(|e| RunError::new(format!("invalid event: {e}")))?;
+    let response = answering.await;
     let failed = |e: std::io::Error| RunError::new(format!("cannot write the reply: {e}"));
     if !matches!(shape.source(), Source::FunctionUrl | Source::RestApi) {
         let response = app.buffer(response).await;

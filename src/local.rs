@@ -331,8 +331,8 @@ async fn answer_inner(
     let event = serde_json::to_vec(&synth::event_for(events.source, &request)).unwrap_or_default();
     // As on Lambda in streaming mode, a Function URL's or a REST API's answer streams.
     if app.streams() && matches!(events.source, Source::FunctionUrl | Source::RestApi) {
-        return match app.answer(&event.into(), None, false).await {
-            Ok((_, response)) => http_response(response),
+        return match app.answer(&event.into(), None, false) {
+            Ok((_, answering)) => http_response(answering.await),
             Err(error) => plain(502, &format!("the app refused the event: {error}")),
         };
     }

@@ -24,7 +24,7 @@ use self::errors::ErrorWriter;
 pub use self::tower::ServiceBody;
 use crate::error::HttpError;
 use crate::event::{self, EventError, Parsed, ReplyShape};
-use crate::handler::BoxedHandler;
+use crate::handler::{BoxedHandler, Reply};
 use crate::middleware::{Hook, Next};
 use crate::request::Request;
 use crate::response::{Body, IntoResponse, Response};
@@ -78,6 +78,59 @@ enum Destination<'a> {
     },
 }
 
+/// A request taken as far as it goes without waiting ([`App::prepare`]): the reply to wait
+/// for, and what the response needs once it is there.
+struct Handling<'a> {
+    reply: Reply,
+    span: tracing::Span,
+    started: std::time::Instant,
+    /// The CORS policy that applies, if any.
+    cors: Option<&'a Arc<Cors>>,
+    origin: Option<HeaderValue>,
+    /// The route whose handler gave the reply.
+    dispatched: Option<RouteId>,
+    head: bool,
+    /// The reply is final as it is (a preflight, a request that could not be read): no CORS
+    /// headers, no app defaults.
+    finished: bool,
+}
+
+impl Handling<'_> {
+    /// A response given before any route was looked up.
+    fn answered(response: Response) -> Handling<'static> {
+        Handling {
+            reply: Reply::Ready(response),
+            span: tracing::Span::none(),
+            started: std::time::Instant::now(),
+            cors: None,
+            origin: None,
+            dispatched: None,
+            head: false,
+            finished: true,
+        }
+    }
+
+    /// Waits for the reply, then adds the CORS headers and the app's defaults.
+    async fn complete(self, app: &App) -> Response {
+        let mut response = match self.reply {
+            Reply::Ready(response) => response,
+            Reply::Pending(future) => future.instrument(self.span.clone()).await,
+        };
+        if !self.finished {
+            if let Some(id) = self.dispatched {
+                app.log_failure(id, &response, &self.span);
+            }
+            // Errors carry the CORS headers too, or the browser would hide them from the page.
+            if let Some(cors) = self.cors {
+                cors.apply(self.origin.as_ref(), &mut response);
+            }
+            app.finish(&mut response, self.head);
+        }
+        record_outcome(&self.span, &response, self.started);
+        response
+    }
+}
+
 impl App {
     /// Starts an app from a routes file. A file that cannot be read is reported by
     /// [`AppBuilder::build`], with every other problem.
@@ -118,7 +171,19 @@ impl App {
 
     /// [`App::call`]; `in_runtime_span` says that the request is answered inside
     /// lambda_runtime's invocation span, as `run` answers on Lambda (see [`request_span`]).
-    async fn handle(&self, mut request: Request, in_runtime_span: bool) -> Response {
+    fn handle(
+        &self,
+        request: Request,
+        in_runtime_span: bool,
+    ) -> impl Future<Output = Response> + Send + '_ {
+        self.prepare(request, in_runtime_span).complete(self)
+    }
+
+    /// Takes a request as far as it goes without waiting: routed, its span made, its handler
+    /// called. The request is handed on here and never held in a future: the future of an
+    /// invocation is moved whole at every level (the runtime's, the payload's), so it is kept
+    /// to what waiting needs.
+    fn prepare(&self, mut request: Request, in_runtime_span: bool) -> Handling<'_> {
         let started = std::time::Instant::now();
         let head = request.method() == Method::HEAD;
         // CORS needs the request's `Origin` after the handler has taken the request.
@@ -129,36 +194,47 @@ impl App {
             _ => None,
         };
         let span = request_span(&request, route, in_runtime_span);
-        let (mut response, cors) = match destination {
+        let (mut cors, mut dispatched, mut finished) = (None, None, false);
+        let reply = match destination {
             Destination::Route(id, params) => {
                 let route = self.table.route(id);
-                let response = match check_contract(route, &mut request) {
-                    Err(error) => error.into_response(),
+                cors = route.cors();
+                match check_contract(route, &mut request) {
+                    Err(error) => Reply::Ready(error.into_response()),
                     Ok(()) => {
                         request.params = params;
                         request.state.clone_from(&self.state);
-                        self.dispatch(id, request, &span).await
+                        dispatched = Some(id);
+                        self.dispatch(id, request, &span)
                     }
-                };
-                (response, route.cors())
+                }
             }
             Destination::Preflight(response) => {
-                record_outcome(&span, &response, started);
-                return response;
+                finished = true;
+                Reply::Ready(response)
             }
-            Destination::NotFound => (
-                HttpError::not_found("Not Found").into_response(),
-                self.table.settings.cors.as_ref(),
-            ),
-            Destination::MethodNotAllowed { allow, cors } => (method_not_allowed(allow), cors),
+            Destination::NotFound => {
+                cors = self.table.settings.cors.as_ref();
+                Reply::Ready(HttpError::not_found("Not Found").into_response())
+            }
+            Destination::MethodNotAllowed {
+                allow,
+                cors: policy,
+            } => {
+                cors = policy;
+                Reply::Ready(method_not_allowed(allow))
+            }
         };
-        // Errors carry the CORS headers too, or the browser would hide them from the page.
-        if let Some(cors) = cors {
-            cors.apply(origin.as_ref(), &mut response);
+        Handling {
+            reply,
+            span,
+            started,
+            cors,
+            origin,
+            dispatched,
+            head,
+            finished,
         }
-        self.finish(&mut response, head);
-        record_outcome(&span, &response, started);
-        response
     }
 
     /// Looks the request up once and decides where it goes.
@@ -228,28 +304,26 @@ impl App {
         }
     }
 
-    /// Runs route `id`'s middleware and handler, inside the request's span.
-    async fn dispatch(&self, id: RouteId, request: Request, span: &tracing::Span) -> Response {
+    /// Runs route `id`'s middleware and handler, inside the request's span, as far as they go
+    /// without waiting: the handler's reply, or the future that will give it.
+    fn dispatch(&self, id: RouteId, request: Request, span: &tracing::Span) -> Reply {
         let bound = &self.bound[id];
-        let response = match &bound.hooks {
-            None => {
-                let reply = span.in_scope(|| (bound.handler)(request));
-                reply.resolve().instrument(span.clone()).await
-            }
+        match &bound.hooks {
+            None => span.in_scope(|| (bound.handler)(request)),
             Some(hooks) => {
                 let chain = Next::chain(Arc::clone(hooks), Arc::clone(&bound.handler));
-                // Boxed: the chain's future is several times the size of a handler's, and every
-                // request's future would otherwise carry (and move) room for it.
-                let chain = Box::pin(chain.run(request));
-                chain.instrument(span.clone()).await
+                Reply::Pending(Box::pin(chain.run(request)))
             }
-        };
+        }
+    }
+
+    /// Logs the details of a handler's failure (sent in responses only in debug mode).
+    fn log_failure(&self, id: RouteId, response: &Response, span: &tracing::Span) {
         if let Some(details) = response.failure.as_ref().and_then(|f| f.details.as_ref()) {
             let _entered = span.enter();
             let handler = self.table.route(id).handler();
             tracing::error!(handler, %details, "handler failed, answered 500");
         }
-        response
     }
 
     /// Answers one Lambda invocation payload: the event of any HTTP source in, the response
@@ -312,39 +386,42 @@ impl App {
         context: Option<Arc<lambda_runtime::Context>>,
         in_runtime_span: bool,
     ) -> Result<event::ReplyPayload, EventError> {
-        let (shape, mut response) = self.answer(event, context, in_runtime_span).await?;
+        let (shape, answering) = self.answer(event, context, in_runtime_span)?;
+        let mut response = answering.await;
         if let Body::Stream(_) = response.body() {
             response = self.buffer(response).await;
         }
         Ok(event::ReplyPayload { shape, response })
     }
 
-    /// Answers an invocation payload with the response itself, its body not collected (for
-    /// streaming), and the shape of its source's reply. `in_runtime_span` is true where the
-    /// invocation runs inside lambda_runtime's span (`run` on Lambda).
-    pub(crate) async fn answer(
+    /// Reads an invocation payload: the shape of its source's reply, and the future of the
+    /// response itself, its body not collected (for streaming). `in_runtime_span` is true where
+    /// the invocation runs inside lambda_runtime's span (`run` on Lambda). The event is read,
+    /// and the request handed on, before the future is made (see [`App::prepare`]).
+    pub(crate) fn answer(
         &self,
         event: &bytes::Bytes,
         context: Option<Arc<lambda_runtime::Context>>,
         in_runtime_span: bool,
-    ) -> Result<(ReplyShape, Response), EventError> {
+    ) -> Result<(ReplyShape, impl Future<Output = Response> + Send + '_), EventError> {
         let options = event::Options {
             base_path: self.table.settings.base_path.as_deref(),
             max_body: self.table.largest_body(),
         };
         let Parsed { shape, request } = event::parse_shared(event, options)?;
-        let response = match request {
+        let handling = match request {
             Ok(mut request) => {
                 request.context = context;
-                self.handle(request, in_runtime_span).await
+                self.prepare(request, in_runtime_span)
             }
+            // A request that cannot be read is answered before any route is looked up.
             Err(error) => {
                 let mut response = error.into_response();
                 self.finish(&mut response, false);
-                response
+                Handling::answered(response)
             }
         };
-        Ok((shape, response))
+        Ok((shape, handling.complete(self)))
     }
 
     /// The app's defaults: errors in the app's shape (details only in debug mode),
