@@ -163,13 +163,25 @@ def p90(values):
 
 def build():
     for args in (["--bin", "axum_quickstart"], ["--bin", "runtime_floor"],
-                 ["--bin", "minik_quickstart", "--no-default-features"]):
+                 ["--bin", "minik_quickstart", "--bin", "cold_build", "--no-default-features"]):
         subprocess.run(["cargo", "build", "--release", "--target-dir", TARGET, *args], cwd=HERE, check=True)
     # The Lambda-only build is copied aside: the default build of the same name replaces it.
     lambda_only = os.path.join(RELEASE, "minik_quickstart_lambda")
     os.replace(os.path.join(RELEASE, "minik_quickstart"), lambda_only)
     return {"minik": lambda_only, "lambda_http+axum": os.path.join(RELEASE, "axum_quickstart"),
             "lambda_runtime alone": os.path.join(RELEASE, "runtime_floor")}
+
+
+def build_times(runs):
+    """The quickstart's routes build in fresh processes (`cold_build`): medians of the first
+    build (cold) and of a second one in the same process (warm), in ms."""
+    cold, warm = [], []
+    for _ in range(runs):
+        out = subprocess.run([os.path.join(RELEASE, "cold_build")], capture_output=True, text=True,
+                             check=True).stdout.split()
+        cold.append(int(out[0]) / 1e6)
+        warm.append(int(out[1]) / 1e6)
+    return {"cold_median": statistics.median(cold), "warm_median": statistics.median(warm)}
 
 
 def measure(runs=40):
@@ -186,9 +198,11 @@ def measure(runs=40):
             check(reply)
             times[name][0].append(to_next)
             times[name][1].append(to_reply)
-    return {name: {"next_median": statistics.median(a), "next_p90": p90(a),
-                   "reply_median": statistics.median(b), "reply_p90": p90(b), "runs": len(a)}
-            for name, (a, b) in times.items()}
+    results = {name: {"next_median": statistics.median(a), "next_p90": p90(a),
+                      "reply_median": statistics.median(b), "reply_p90": p90(b), "runs": len(a)}
+               for name, (a, b) in times.items()}
+    results["routes build"] = build_times(runs)
+    return results
 
 
 def main():

@@ -115,6 +115,12 @@ def coldstart_rows(runs):
                          f"{floor[f'{key}_median']:.2f} ms, {floor[f'{key}_p90']:.2f} ms",
                          who[f"{key}_median"] / floor[f"{key}_median"], "the floor of any Rust function",
                          f"p90 {who[f'{key}_p90'] / floor[f'{key}_p90']:.2f}x"))
+    build = results["routes build"]
+    rows.append(("cold start, the quickstart's routes build (TOML read and checked, handlers bound) in a "
+                 f"fresh process, as a share of minik's spawn → first GET /next ({mine['runs']} processes; median)",
+                 f"{build['cold_median'] * 1000:.0f} µs", f"{mine['next_median']:.2f} ms",
+                 build["cold_median"] / mine["next_median"], "its share of the cold start",
+                 f"warm, a second build in the same process: {build['warm_median'] * 1000:.0f} µs"))
     return rows
 
 
