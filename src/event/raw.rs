@@ -135,9 +135,13 @@ impl<'de> Visitor<'de> for PairsVisitor {
         // (`tests/fixtures/events`) hold 1 to 22 pairs: room for 16 spares most of them the
         // growths, each a `realloc` and a copy of every pair. Not more: 24 pairs (1,152 bytes)
         // miss glibc's thread cache, which costs more than the growths it spares. The vector
-        // lives only while the event is read.
-        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16).min(64));
+        // lives only while the event is read. An empty map (`"queryStringParameters": {}`)
+        // allocates nothing.
+        let mut pairs = Vec::new();
         while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+            if pairs.capacity() == 0 {
+                pairs.reserve_exact(map.size_hint().unwrap_or(16).min(64));
+            }
             map.next_value_seed(Values {
                 name,
                 pairs: &mut pairs,

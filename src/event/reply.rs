@@ -70,10 +70,6 @@ impl Serialize for Headers<'_> {
             let values = self.map.get_all(name);
             let count = values.iter().count();
             match self.style {
-                Style::SingleOnly if count == 1 => map.serialize_entry(
-                    name.as_str(),
-                    &text(values.iter().next().unwrap_or(&EMPTY)),
-                )?,
                 Style::MultiOnly if count > 1 => {
                     map.serialize_entry(name.as_str(), &List(values))?
                 }
@@ -86,6 +82,15 @@ impl Serialize for Headers<'_> {
                     map.serialize_entry(
                         name.as_str(),
                         &text(values.iter().next_back().unwrap_or(&EMPTY)),
+                    )?
+                }
+                // One value is written as it is, in every style that writes single values.
+                Style::SingleOnly | Style::JoinedWithoutCookies | Style::JoinedLastCookie
+                    if count == 1 =>
+                {
+                    map.serialize_entry(
+                        name.as_str(),
+                        &text(values.iter().next().unwrap_or(&EMPTY)),
                     )?
                 }
                 Style::JoinedWithoutCookies | Style::JoinedLastCookie => {
