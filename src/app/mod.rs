@@ -1,9 +1,12 @@
 //! The application: a compiled route table with a handler bound to every route.
 //!
-//! Design note: [`App::call`] is a few named steps. One router lookup decides where a request
-//! goes ([`App::route`]): a route's handler, a CORS preflight minik answers, or a 404 or 405
-//! with the CORS policy that applies; then the handler and its middleware run ([`App::dispatch`]),
-//! the CORS headers are added, and the app's defaults applied ([`App::finish`]).
+//! Design note: [`App::call`] is a few named steps. [`App::prepare`] does everything that
+//! needs no waiting: one router lookup decides where a request goes ([`App::route`]): a route's
+//! handler, a CORS preflight minik answers, or a 404 or 405 with the CORS policy that applies;
+//! the request's span is made and the handler and its middleware called ([`App::dispatch`]).
+//! [`Handling::complete`] then waits for the reply, adds the CORS headers and applies the app's
+//! defaults ([`App::finish`]). The split keeps the request out of every future: an
+//! invocation's future is moved whole at each level, and it holds only what waiting needs.
 
 mod build;
 mod contract;
