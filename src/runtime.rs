@@ -65,9 +65,12 @@ where
         .with_writer(writer);
     // `try_init`: a subscriber installed meanwhile by another thread wins, and nothing panics.
     let installed = if json {
-        subscriber.json().try_init()
+        subscriber
+            .json()
+            .fmt_fields(crate::log_fields::Json)
+            .try_init()
     } else {
-        subscriber.fmt_fields(crate::log_fields::Fields).try_init()
+        subscriber.fmt_fields(crate::log_fields::Text).try_init()
     };
     if installed.is_ok() {
         crate::app::outcome_unread();
