@@ -30,13 +30,10 @@ impl<'w> FormatFields<'w> for Text {
     fn format_fields<R: RecordFields>(&self, writer: Writer<'w>, fields: R) -> fmt::Result {
         let mut visitor = TextVisitor {
             direct: !writer.has_ansi_escapes(),
-            out: Buffered::new(writer),
-            is_empty: true,
-            result: Ok(()),
+            fields: FieldWriter::new(writer, true),
         };
         fields.record(&mut visitor);
-        let flushed = visitor.out.flush();
-        visitor.result.and(flushed)
+        visitor.fields.finish(None)
     }
 }
 
@@ -84,13 +81,58 @@ impl fmt::Write for Buffered<'_> {
     }
 }
 
-struct TextVisitor<'w> {
+/// Fields written one after another into a [`Buffered`] writer, the first error kept (every
+/// write after it is skipped).
+struct FieldWriter<'w> {
     out: Buffered<'w>,
+    is_empty: bool,
+    result: fmt::Result,
+}
+
+impl<'w> FieldWriter<'w> {
+    /// `is_empty`: no field is written yet, so the first one takes no separator.
+    fn new(writer: Writer<'w>, is_empty: bool) -> Self {
+        FieldWriter {
+            out: Buffered::new(writer),
+            is_empty,
+            result: Ok(()),
+        }
+    }
+
+    /// Writes one field: `separator` unless it is the first, then its name and value as
+    /// `name` and `value` write them.
+    fn push(
+        &mut self,
+        separator: char,
+        name: impl FnOnce(&mut Buffered<'_>) -> fmt::Result,
+        value: impl FnOnce(&mut Buffered<'_>) -> fmt::Result,
+    ) {
+        if self.result.is_err() {
+            return;
+        }
+        let first = std::mem::replace(&mut self.is_empty, false);
+        let out = &mut self.out;
+        let separated = if first {
+            Ok(())
+        } else {
+            out.write_char(separator)
+        };
+        self.result = separated.and_then(|()| name(out)).and_then(|()| value(out));
+    }
+
+    /// Writes `closing` if given, then whatever is buffered: the result of the whole.
+    fn finish(mut self, closing: Option<char>) -> fmt::Result {
+        let closed = closing.map_or(Ok(()), |c| self.out.write_char(c));
+        let flushed = self.out.flush();
+        self.result.and(closed).and(flushed)
+    }
+}
+
+struct TextVisitor<'w> {
+    fields: FieldWriter<'w>,
     /// Whether fields may be written directly: the default format styles names with ANSI
     /// escapes when they are on.
     direct: bool,
-    is_empty: bool,
-    result: fmt::Result,
 }
 
 impl TextVisitor<'_> {
@@ -102,32 +144,27 @@ impl TextVisitor<'_> {
 
     /// Writes `name=` and the value, separated from the previous field by a space.
     fn write(&mut self, field: &Field, value: impl FnOnce(&mut Buffered<'_>) -> fmt::Result) {
-        if self.result.is_err() {
-            return;
-        }
-        let separator = if self.is_empty { "" } else { " " };
-        self.is_empty = false;
-        let out = &mut self.out;
-        self.result = out
-            .write_str(separator)
-            .and_then(|()| out.write_str(field.name()))
-            .and_then(|()| out.write_char('='))
-            .and_then(|()| value(out));
+        let name = |out: &mut Buffered<'_>| {
+            out.write_str(field.name())?;
+            out.write_char('=')
+        };
+        self.fields.push(' ', name, value);
     }
 
     /// Hands one field to the default format.
     fn default(&mut self, record: impl FnOnce(&mut DefaultVisitor<'_>)) {
-        if self.result.is_err() {
+        let fields = &mut self.fields;
+        if fields.result.is_err() {
             return;
         }
-        if let Err(error) = self.out.flush() {
-            self.result = Err(error);
+        if let Err(error) = fields.out.flush() {
+            fields.result = Err(error);
             return;
         }
-        let mut visitor = DefaultVisitor::new(self.out.writer.by_ref(), self.is_empty);
+        let mut visitor = DefaultVisitor::new(fields.out.writer.by_ref(), fields.is_empty);
         record(&mut visitor);
-        self.result = visitor.finish();
-        self.is_empty = false;
+        fields.result = visitor.finish();
+        fields.is_empty = false;
     }
 }
 
@@ -190,16 +227,10 @@ pub(crate) struct Json;
 
 impl<'w> FormatFields<'w> for Json {
     fn format_fields<R: RecordFields>(&self, writer: Writer<'w>, fields: R) -> fmt::Result {
-        let mut visitor = JsonVisitor {
-            out: Buffered::new(writer),
-            is_empty: true,
-            result: Ok(()),
-        };
-        visitor.result = visitor.out.write_char('{');
+        let mut visitor = JsonVisitor(FieldWriter::new(writer, true));
+        visitor.0.result = visitor.0.out.write_char('{');
         fields.record(&mut visitor);
-        let closed = visitor.out.write_char('}');
-        let flushed = visitor.out.flush();
-        visitor.result.and(closed).and(flushed)
+        visitor.0.finish(Some('}'))
     }
 
     /// Fields recorded on a span after it was made: written into its object, before the `}`.
@@ -217,38 +248,22 @@ impl<'w> FormatFields<'w> for Json {
         }
         current.fields.pop();
         let is_empty = current.fields == "{";
-        let mut visitor = JsonVisitor {
-            out: Buffered::new(current.as_writer()),
-            is_empty,
-            result: Ok(()),
-        };
+        let mut visitor = JsonVisitor(FieldWriter::new(current.as_writer(), is_empty));
         fields.record(&mut visitor);
-        let closed = visitor.out.write_char('}');
-        let flushed = visitor.out.flush();
-        visitor.result.and(closed).and(flushed)
+        visitor.0.finish(Some('}'))
     }
 }
 
-struct JsonVisitor<'w> {
-    out: Buffered<'w>,
-    is_empty: bool,
-    result: fmt::Result,
-}
+struct JsonVisitor<'w>(FieldWriter<'w>);
 
 impl JsonVisitor<'_> {
     /// Writes `"name":` and the value, after a comma unless it is the first field.
     fn write(&mut self, name: &str, value: impl FnOnce(&mut Buffered<'_>) -> fmt::Result) {
-        if self.result.is_err() {
-            return;
-        }
-        let separator = if self.is_empty { "" } else { "," };
-        self.is_empty = false;
-        let out = &mut self.out;
-        self.result = out
-            .write_str(separator)
-            .and_then(|()| json_string(out, name))
-            .and_then(|()| out.write_char(':'))
-            .and_then(|()| value(out));
+        let key = |out: &mut Buffered<'_>| {
+            json_string(out, name)?;
+            out.write_char(':')
+        };
+        self.0.push(',', key, value);
     }
 
     /// Writes a value as `serde_json` serializes it (floats, byte arrays: rare in spans).
