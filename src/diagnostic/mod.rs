@@ -9,7 +9,7 @@ mod suggest;
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub(crate) use self::suggest::{list, list_with, suggestion};
 
@@ -34,24 +34,29 @@ pub(crate) struct SourceFile {
     pub(crate) text: String,
     /// Where each line starts, so that locating a diagnostic does not count the lines before
     /// it again: a file with thousands of mistakes is reported in time linear in its length.
-    line_starts: Vec<usize>,
+    /// Found when the first diagnostic is located: a file that builds never needs them.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub(crate) fn new(name: &str, text: &str) -> Self {
-        let newlines = text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
-        let line_starts = std::iter::once(0).chain(newlines.map(|(at, _)| at + 1));
         SourceFile {
             name: name.to_owned(),
             text: text.to_owned(),
-            line_starts: line_starts.collect(),
+            line_starts: OnceLock::new(),
         }
     }
 
     /// The 1-based line of a byte offset, and the byte offset where that line starts.
     fn line_of(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        (line, self.line_starts[line.saturating_sub(1)])
+        let line_starts = self.line_starts.get_or_init(|| {
+            let newlines = self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
+            std::iter::once(0)
+                .chain(newlines.map(|(at, _)| at + 1))
+                .collect()
+        });
+        let line = line_starts.partition_point(|&start| start <= offset);
+        (line, line_starts[line.saturating_sub(1)])
     }
 
     /// 1-based line and column (in characters) of a byte offset.
