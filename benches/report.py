@@ -13,8 +13,10 @@ Every figure is a ratio against the peer measured in the same run, contenders in
   twin, spawned against a fake Runtime API, alternating;
 - lookups and builds (`benches/router.rs`, criterion, in passes; a line's ratio is the median
   of its passes');
-- binary size and peak memory, both binaries built with the release profile of
-  benches/Cargo.toml (fat LTO, one codegen unit, stripped).
+- binary size and peak memory.
+
+Everything is built with the release profile of benches/Cargo.toml (fat LTO, one codegen unit),
+the benches included (`[profile.bench]` differs only in keeping symbols).
 """
 import json
 import os
@@ -198,8 +200,9 @@ def main():
     results = f"""Last run: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {cpu}, {os.cpu_count()} cores, \
 {platform.system()} {platform.release()}, {rustc}. Run path: {rounds} interleaved rounds, each event's ratio \
 the median of its rounds'. Cold start: 40 alternating runs of each binary. Lookups and builds: {passes} \
-passes of criterion, each line's ratio the median of its passes'. Binaries: the release profile of \
-benches/Cargo.toml (fat LTO, one codegen unit, stripped) for both.
+passes of criterion, each line's ratio the median of its passes'. Every contender built with the \
+release profile of benches/Cargo.toml (fat LTO, one codegen unit; the binaries stripped), the one README \
+recommends for Lambda.
 
 | measure | minik | peer | ratio | detail | target | verdict |
 |---|---|---|---|---|---|---|
