@@ -120,8 +120,9 @@ impl<'w> FieldWriter<'w> {
         self.result = separated.and_then(|()| name(out)).and_then(|()| value(out));
     }
 
-    /// Writes `closing` if given, then whatever is buffered: the result of the whole.
-    fn finish(mut self, closing: Option<char>) -> fmt::Result {
+    /// Writes `closing` if given, then whatever is buffered: the result of the whole. By
+    /// reference: the writer holds its buffer, which a move would copy.
+    fn finish(&mut self, closing: Option<char>) -> fmt::Result {
         let closed = closing.map_or(Ok(()), |c| self.out.write_char(c));
         let flushed = self.out.flush();
         self.result.and(closed).and(flushed)
