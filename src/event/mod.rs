@@ -25,7 +25,6 @@ mod rest;
 pub(crate) mod synth;
 
 use std::fmt;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use serde_json::Value;
@@ -212,13 +211,7 @@ pub(crate) fn parse_shared(event: &Bytes, options: Options<'_>) -> Result<Parsed
     // header value costs no allocation of its own.
     let shared = SharedEvent::new(event);
     let fields = shape.format.read(shape.source, &mut raw);
-    let request = read::request(fields, raw, shape.source, options, &shared).map(|mut request| {
-        request.event = Some(Arc::new(crate::request::EventBytes {
-            bytes: shared.copy,
-            json: std::sync::OnceLock::new(),
-        }));
-        request
-    });
+    let request = read::request(fields, &mut raw, shape.source, options, shared);
     Ok(Parsed { shape, request })
 }
 

@@ -2,6 +2,7 @@
 //! source shares.
 
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use base64::Engine;
 use bytes::Bytes;
@@ -11,7 +12,7 @@ use http::{HeaderMap, Method};
 use super::Options;
 use super::raw::{Pairs, RawEvent};
 use crate::error::HttpError;
-use crate::request::{Request, TextPairs};
+use crate::request::{EventBytes, Request, TextPairs};
 use crate::source::Source;
 
 /// The parts of a request that each format keeps in fields of its own, as it found them:
@@ -75,13 +76,15 @@ fn bad(message: impl Into<String>) -> HttpError {
 }
 
 /// The request of an event that `source` sent: `fields` as its format found them, and from
-/// `raw` what every format keeps in the same fields (body, stage, request id, stage variables).
+/// `raw` what every format keeps in the same fields (body, stage, request id, stage variables),
+/// taken out of it; `event` is kept for `Request::event`. `raw` is borrowed, not moved: it is
+/// large, and a move copies it.
 pub(super) fn request(
     fields: Fields<'_>,
-    raw: RawEvent<'_>,
+    raw: &mut RawEvent<'_>,
     source: Source,
     options: Options<'_>,
-    event: &SharedEvent<'_>,
+    event: SharedEvent<'_>,
 ) -> Result<Request, HttpError> {
     let method = fields
         .method
@@ -95,7 +98,7 @@ pub(super) fn request(
     if !raw_path.starts_with('/') {
         return Err(bad("the event's path does not start with `/`"));
     }
-    let headers = headers(fields.headers, fields.cookies, event)?;
+    let headers = headers(fields.headers, fields.cookies, &event)?;
 
     let base64 = fields.base64.unwrap_or(false);
     if let Some(body) = &raw.body {
@@ -109,7 +112,7 @@ pub(super) fn request(
             return Err(HttpError::body_too_large(len, options.max_body));
         }
     }
-    let body = match raw.body {
+    let body = match raw.body.take() {
         None => Vec::new(),
         Some(body) if base64 => base64::engine::general_purpose::STANDARD
             .decode(body.as_bytes())
@@ -117,7 +120,7 @@ pub(super) fn request(
         Some(body) => body.into_owned().into_bytes(),
     };
 
-    let context = raw.request_context.unwrap_or_default();
+    let context = raw.request_context.take().unwrap_or_default();
     let stage = context.stage.map(Cow::into_owned);
     let stage_in_path = stage.as_deref().filter(|_| fields.stage_in_path);
     let route_start = route_start(&raw_path, stage_in_path, options.base_path);
@@ -140,7 +143,11 @@ pub(super) fn request(
     request.request_id = context.request_id.map(Cow::into_owned);
     request.source_ip = source_ip;
     request.stage = stage;
-    request.stage_variables = owned(raw.stage_variables);
+    request.stage_variables = owned(raw.stage_variables.take());
+    request.event = Some(Arc::new(EventBytes {
+        bytes: event.copy,
+        json: OnceLock::new(),
+    }));
     Ok(request)
 }
 
