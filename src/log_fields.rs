@@ -120,6 +120,17 @@ impl<'w> FieldWriter<'w> {
         self.result = separated.and_then(|()| name(out)).and_then(|()| value(out));
     }
 
+    /// Writes one field with `write`, which gets the writer itself (what is buffered written out
+    /// first) and whether the field is the first: for a field another formatter writes.
+    fn write_through(&mut self, write: impl FnOnce(Writer<'_>, bool) -> fmt::Result) {
+        if self.result.is_err() {
+            return;
+        }
+        let first = std::mem::replace(&mut self.is_empty, false);
+        let out = &mut self.out;
+        self.result = out.flush().and_then(|()| write(out.writer.by_ref(), first));
+    }
+
     /// Writes `closing` if given, then whatever is buffered: the result of the whole. By
     /// reference: the writer holds its buffer, which a move would copy.
     fn finish(&mut self, closing: Option<char>) -> fmt::Result {
@@ -154,18 +165,11 @@ impl TextVisitor<'_> {
 
     /// Hands one field to the default format.
     fn default(&mut self, record: impl FnOnce(&mut DefaultVisitor<'_>)) {
-        let fields = &mut self.fields;
-        if fields.result.is_err() {
-            return;
-        }
-        if let Err(error) = fields.out.flush() {
-            fields.result = Err(error);
-            return;
-        }
-        let mut visitor = DefaultVisitor::new(fields.out.writer.by_ref(), fields.is_empty);
-        record(&mut visitor);
-        fields.result = visitor.finish();
-        fields.is_empty = false;
+        self.fields.write_through(|writer, first| {
+            let mut visitor = DefaultVisitor::new(writer, first);
+            record(&mut visitor);
+            visitor.finish()
+        });
     }
 }
 
