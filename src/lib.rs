@@ -180,9 +180,14 @@
 //! | `{ regex = "..." }` | a segment the whole of which matches (see below) | `String` |
 //! | a registered name | a segment the function given to [`AppBuilder::param_type`] accepts | `String` |
 //!
-//! Regexes use the syntax of the `regex` crate, Unicode classes included (`\w` matches `é`,
-//! as minik's Python `[\w-]+` does; `\p{Greek}`): matching is linear in the length of the
-//! segment, and patterns are refused above 1 MiB compiled or 64 levels of nesting.
+//! Regexes use the syntax of the `regex` crate: matching is linear in the length of the
+//! segment, and patterns are refused above 1 MiB compiled or 64 levels of nesting. Unicode
+//! classes (`\w` matching `é` as minik's Python `[\w-]+` does, `\p{Greek}`, case-insensitive
+//! `(?i)`, word boundaries) need minik's `unicode` feature, whose tables cost every cold start
+//! (see `BENCHMARKS.md`). Without it, a pattern that needs them is a build error pointing to the
+//! part that does, with its ASCII form where there is one: `(?-u:\w)` or `[0-9A-Za-z_]` for
+//! `\w`, `(?-u:\d)` or `[0-9]` for `\d`, `(?i-u)` for `(?i)`. That holds in every build, even
+//! one where another crate links the regex crate's tables.
 //!
 //! Unknown keys anywhere are errors, with a "did you mean" where one is close.
 //!

@@ -8,6 +8,7 @@
 
 mod method;
 mod param;
+mod pattern;
 mod template;
 mod tree;
 
@@ -15,8 +16,9 @@ use http::Method;
 
 pub use self::method::Allow;
 pub(crate) use self::method::{KNOWN as KNOWN_METHODS, MethodSet, NAMES as METHOD_NAMES};
-pub(crate) use self::param::{CustomType, Matcher, Regex, compile_regex};
+pub(crate) use self::param::{CustomType, Matcher};
 pub use self::param::{ParamType, ParamValue};
+pub(crate) use self::pattern::{Regex, compile_regex};
 pub(crate) use self::template::{Segment, parse as parse_template};
 use self::tree::{Node, walk};
 

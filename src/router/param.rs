@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-pub(crate) use regex::Regex;
+use super::pattern::Regex;
 
 /// The declared type of a path parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,53 +198,10 @@ fn parse_uuid(segment: &str) -> Option<uuid::Uuid> {
     }
 }
 
-/// Limits on user regexes: a routes file is trusted more than a request, but a pattern such as
-/// `\w{1000}{1000}` should be a diagnostic, not a gigabyte of memory at cold start.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
-const REGEX_NEST_LIMIT: u32 = 64;
-
-/// Why a `{ regex = "..." }` was refused, and where in the pattern (byte range) if known.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct RegexError {
-    pub(crate) message: String,
-    pub(crate) range: Option<std::ops::Range<usize>>,
-}
-
-/// Compiles a `{ regex = "..." }` so that it must match the whole segment.
-pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, RegexError> {
-    let build = |pattern: &str| {
-        regex::RegexBuilder::new(pattern)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .nest_limit(REGEX_NEST_LIMIT)
-            .build()
-    };
-    // The pattern as written first, so that an error speaks of what the user wrote, not of
-    // the anchored `^(?:...)$` minik compiles.
-    build(pattern)
-        .and_then(|_| build(&format!("^(?:{pattern})$")))
-        .map_err(|error| {
-            let message = match error {
-                regex::Error::CompiledTooBig(_) => format!(
-                    "the compiled pattern is larger than minik's limit of {REGEX_SIZE_LIMIT} bytes"
-                ),
-                // The crate's message reprints the pattern with a caret, then `error: <what>`:
-                // the diagnostic shows the pattern itself, so only what is wrong is kept.
-                other => {
-                    let text = other.to_string();
-                    let last = text.lines().last().unwrap_or_default();
-                    last.strip_prefix("error: ").unwrap_or(last).to_owned()
-                }
-            };
-            RegexError {
-                message,
-                range: None,
-            }
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::router::compile_regex;
 
     fn parse(matcher: &Matcher, s: &str) -> Option<ParamValue<'static>> {
         matcher
@@ -284,32 +241,5 @@ mod tests {
         assert!(parse(&matcher, "ABC").is_some());
         assert!(parse(&matcher, "ABCD").is_none());
         assert!(parse(&matcher, "xABC").is_none());
-    }
-
-    #[test]
-    fn regexes_understand_unicode_classes() {
-        let regex = compile_regex(r"[\w-]+").unwrap();
-        let matcher = Matcher::Regex(Arc::new((r"[\w-]+".into(), regex)));
-        assert!(parse(&matcher, "café-crème").is_some());
-        assert!(parse(&matcher, "a b").is_none());
-        let greek = compile_regex(r"\p{Greek}+").unwrap();
-        assert!(greek.is_match("αβγ"));
-    }
-
-    #[test]
-    fn oversized_and_invalid_regexes_are_errors() {
-        assert!(
-            compile_regex(r"\w{1000}{1000}")
-                .unwrap_err()
-                .message
-                .contains("limit")
-        );
-        let error = compile_regex("ab[c-").unwrap_err();
-        assert!(
-            error.message == "unclosed character class",
-            "{}",
-            error.message
-        );
-        assert!(compile_regex(&format!("{}a{}", "(".repeat(100), ")".repeat(100))).is_err());
     }
 }
