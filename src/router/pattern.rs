@@ -265,7 +265,8 @@ mod tests {
 
     /// Without the feature, the patterns that need Unicode's tables are refused, pointing to
     /// the part that does, and those that do not compile and match. The two lists are the
-    /// regex crate's own answers when built without its Unicode features.
+    /// regex crate's own answers when built without its Unicode features. The last four refused
+    /// show the flags' scope: a group's flags end with it, and flags set inside a group, with it.
     #[cfg(not(feature = "unicode"))]
     #[test]
     fn without_the_unicode_feature_patterns_that_need_its_tables_are_refused() {
@@ -280,7 +281,6 @@ mod tests {
             (r"(?i)\.", r"\.", "case-insensitive"),
             (r"\p{Greek}", r"\p{Greek}", "Unicode property"),
             (r"[\pL]", r"\pL", "Unicode property"),
-            // A group's flags end with it; flags set inside a group, with the group.
             (r"(?-u:\w)\d", r"\d", "`\\d`"),
             (r"(?-u:(?-u)a)\d", r"\d", "`\\d`"),
             (r"x(?i:a)", "a", "case-insensitive"),
