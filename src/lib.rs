@@ -258,6 +258,18 @@
 //!
 //! No request input makes minik panic; routes files give diagnostics, never panics.
 //!
+//! # Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `local` | yes | `invoke`, `serve` and `check` when the binary runs outside Lambda; a Lambda deployment can drop it (`default-features = false`) |
+//! | `json-schema` | no | request bodies validated against the JSON Schema a route names; without it, naming one is a build error |
+//! | `unicode` | no | Unicode classes in `{ regex = "..." }` patterns; without it, using one is a build error |
+//! | `stream` | no | `[app] invoke_mode = "stream"`: responses streamed to Function URLs and REST APIs |
+//! | `tower` | no | [`App`] as a `tower::Service` for `http::Request`s, to mount in axum or serve with hyper |
+//!
+//! Each off-by-default feature is code or data every cold start would otherwise load.
+//!
 //! # How minik is built
 //!
 //! In stages, each owning one job. `config` reads the routes file into declarations that keep
