@@ -155,53 +155,36 @@ mod tables {
         fn visit_pre(&mut self, ast: &ast::Ast) -> Result<(), Found> {
             use ast::{AssertionKind, Ast};
             let (unicode, insensitive) = self.current();
-            match ast {
+            let found = match ast {
                 Ast::Group(group) => {
                     self.flags.push((unicode, insensitive));
                     if let Some(flags) = group.flags() {
                         self.apply(flags);
                     }
+                    None
                 }
-                Ast::Flags(set) => self.apply(&set.flags),
-                Ast::ClassUnicode(class) if unicode => {
-                    return Err(Found {
-                        need: Need::Property,
-                        span: class.span,
-                    });
+                Ast::Flags(set) => {
+                    self.apply(&set.flags);
+                    None
                 }
-                Ast::ClassPerl(class) if unicode => {
-                    return Err(Found {
-                        need: Need::PerlClass,
-                        span: class.span,
-                    });
-                }
+                Ast::ClassUnicode(class) if unicode => Some((Need::Property, class.span)),
+                Ast::ClassPerl(class) if unicode => Some((Need::PerlClass, class.span)),
                 Ast::Literal(literal) if unicode && insensitive => {
-                    return Err(Found {
-                        need: Need::CaseFolding,
-                        span: literal.span,
-                    });
+                    Some((Need::CaseFolding, literal.span))
                 }
                 Ast::ClassBracketed(class) if unicode && insensitive => {
-                    return Err(Found {
-                        need: Need::CaseFolding,
-                        span: class.span,
-                    });
+                    Some((Need::CaseFolding, class.span))
                 }
                 Ast::Assertion(assertion) if unicode => match assertion.kind {
                     AssertionKind::StartLine
                     | AssertionKind::EndLine
                     | AssertionKind::StartText
-                    | AssertionKind::EndText => {}
-                    _ => {
-                        return Err(Found {
-                            need: Need::WordBoundary,
-                            span: assertion.span,
-                        });
-                    }
+                    | AssertionKind::EndText => None,
+                    _ => Some((Need::WordBoundary, assertion.span)),
                 },
-                _ => {}
-            }
-            Ok(())
+                _ => None,
+            };
+            found.map_or(Ok(()), |(need, span)| Err(Found { need, span }))
         }
 
         fn visit_post(&mut self, ast: &ast::Ast) -> Result<(), Found> {
@@ -213,15 +196,13 @@ mod tables {
 
         fn visit_class_set_item_pre(&mut self, item: &ast::ClassSetItem) -> Result<(), Found> {
             use ast::ClassSetItem;
-            if !self.current().0 {
-                return Ok(());
-            }
+            let (unicode, _) = self.current();
             match item {
-                ClassSetItem::Perl(class) => Err(Found {
+                ClassSetItem::Perl(class) if unicode => Err(Found {
                     need: Need::PerlClass,
                     span: class.span,
                 }),
-                ClassSetItem::Unicode(class) => Err(Found {
+                ClassSetItem::Unicode(class) if unicode => Err(Found {
                     need: Need::Property,
                     span: class.span,
                 }),
