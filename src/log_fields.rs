@@ -99,6 +99,13 @@ impl<'w> FieldWriter<'w> {
         }
     }
 
+    /// Writes `opening` before any field: the counterpart of [`FieldWriter::finish`]'s closing.
+    fn open(&mut self, opening: char) {
+        if self.result.is_ok() {
+            self.result = self.out.write_char(opening);
+        }
+    }
+
     /// Writes one field: `separator` unless it is the first, then its name and value as
     /// `name` and `value` write them.
     fn push(
@@ -233,7 +240,7 @@ pub(crate) struct Json;
 impl<'w> FormatFields<'w> for Json {
     fn format_fields<R: RecordFields>(&self, writer: Writer<'w>, fields: R) -> fmt::Result {
         let mut visitor = JsonVisitor(FieldWriter::new(writer, true));
-        visitor.0.result = visitor.0.out.write_char('{');
+        visitor.0.open('{');
         fields.record(&mut visitor);
         visitor.0.finish(Some('}'))
     }
